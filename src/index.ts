@@ -1,0 +1,2 @@
+export * from './validation/validator';
+export { toStrictSchema, StrictSchemaOptions, JsonSchema } from './validation/structural';
