@@ -1,7 +1,11 @@
 import { App } from 'cdk8s';
-import { HelloBuildChart } from './hello-build';
+import { BuildStrategiesChart } from './build-strategies';
+import { DockerfileFunctionChart } from './dockerfile-function';
+import { HelloWorldGoChart } from './hello-world-go';
 
 /** Adds every example chart to `app`; `main.ts` synthesizes them and the tests validate them. */
 export function addExamples(app: App): void {
-  new HelloBuildChart(app, 'hello-build');
+  const platform = new BuildStrategiesChart(app, 'build-strategies');
+  new HelloWorldGoChart(app, 'hello-world-go');
+  new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.strategies.kaniko! });
 }

@@ -1,2 +1,11 @@
 export * from './validation/validator';
 export { toStrictSchema, StrictSchemaOptions, JsonSchema } from './validation/structural';
+export * from './common/errors';
+export { SecretRef } from './common/refs';
+export * from './function/source';
+export * from './function/builder';
+export * from './function/function';
+export * from './build/build-strategy';
+export { StandardStrategy } from './build/standard-strategies';
+export * from './build/function-build';
+export * from './build/strategies';

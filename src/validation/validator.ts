@@ -159,6 +159,7 @@ export class SchemaValidator {
   private readonly index: Record<string, IndexEntry>;
   private readonly loaded = new Map<string, Validate>();
   private readonly extra = new Map<string, Validate>();
+  private readonly extraClusterScoped = new Set<string>();
   private runtimeAjv?: Ajv;
 
   constructor(options: SchemaValidatorOptions = {}) {
@@ -195,6 +196,7 @@ export class SchemaValidator {
       const schema = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
       const strict = toStrictSchema(schema, { apiVersion, kind: spec.names.kind, metaDefinitions, objectMetaRef: '#/definitions/V1ObjectMeta' });
       this.extra.set(`${apiVersion}/${spec.names.kind}`, this.runtimeAjv.compile(strict) as ValidateFunction);
+      if (spec.scope === 'Cluster') this.extraClusterScoped.add(`${apiVersion}/${spec.names.kind}`);
     }
   }
 
@@ -214,8 +216,11 @@ export class SchemaValidator {
       return [new ValidationProblem(id, 'apiVersion', `no schema for ${obj.apiVersion} ${obj.kind}; ${hint}`)];
     }
     const data = stripNulls(obj);
-    if (validate(data)) return [];
     const problems: ValidationProblem[] = [];
+    if (obj.metadata?.namespace !== undefined && this.isClusterScoped(obj.apiVersion, obj.kind)) {
+      problems.push(new ValidationProblem(id, 'metadata.namespace', `${obj.kind} is cluster-scoped and takes no namespace; remove it`));
+    }
+    if (validate(data)) return problems;
     const seen = new Set<string>();
     for (const error of validate.errors ?? []) {
       const t = translate(error, data);
@@ -241,6 +246,12 @@ export class SchemaValidator {
   /** Validates everything an app synthesizes, chart by chart. */
   public validateApp(app: App): ValidationProblem[] {
     return app.charts.flatMap((c) => this.validateChart(c));
+  }
+
+  private isClusterScoped(apiVersion: string, kind: string): boolean {
+    const key = `${apiVersion}/${kind}`;
+    if (this.extra.has(key)) return this.extraClusterScoped.has(key);
+    return this.index[key]?.namespaced === false;
   }
 
   private validatorFor(apiVersion: string, kind: string): Validate | undefined {

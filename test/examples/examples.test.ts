@@ -20,6 +20,25 @@ describe('example app', () => {
     expect(SchemaValidator.default.validateApp(app).map(String)).toEqual([]);
   });
 
+  const objectsOf = (id: string) => chartObjects(app.node.findChild(id) as Chart) as any[];
+
+  test('the tutorial function builds hello-world-go with the Go builder, FUNC_NAME and the push secret', () => {
+    const build = objectsOf('hello-world-go').find((o) => o.kind === 'Build');
+    expect(build.spec.strategy).toEqual({ name: 'openfunction', kind: 'ClusterBuildStrategy' });
+    expect(build.spec.source).toEqual({ type: 'Git', git: { url: 'https://github.com/OpenFunction/samples.git', revision: 'main' }, contextDir: 'functions/knative/hello-world-go' });
+    expect(build.spec.paramValues).toContainEqual({ name: 'ENV_VARS', value: 'FUNC_CLEAR_SOURCE=true#FUNC_NAME=HelloWorld#' });
+    expect(build.spec.paramValues[0].value).toMatch(/^openfunction\/builder-go:/);
+    expect(build.spec.output).toEqual({ image: 'openfunctiondev/sample-go-func:latest', pushSecret: 'push-secret' });
+  });
+
+  test('the Dockerfile functions build with buildah and kaniko', () => {
+    const builds = objectsOf('dockerfile-functions').filter((o) => o.kind === 'Build');
+    expect(builds.map((b) => b.spec.strategy.name)).toEqual(['buildah', 'kaniko']);
+    for (const b of builds) expect(b.spec.paramValues[0]).toEqual({ name: 'dockerfile', value: 'Dockerfile' });
+    expect(builds[0].spec.timeout).toBe('20m');
+    expect(builds[1].spec.paramValues[1]).toEqual({ name: 'build-args', values: [{ value: '--build-arg=RUST_VERSION=1.80' }] });
+  });
+
   test('synthesizing writes one manifest per chart, each parseable YAML with the same objects', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofn-examples-'));
     try {

@@ -200,3 +200,8 @@ test('pointerToPath turns JSON pointers into readable paths', () => {
   expect(pointerToPath('/spec/containers/0/image')).toBe('spec.containers[0].image');
   expect(pointerToPath('/metadata/labels/app.kubernetes.io~1name')).toBe('metadata.labels["app.kubernetes.io/name"]');
 });
+
+test('a cluster-scoped object with a namespace is a problem', () => {
+  const problems = SchemaValidator.default.validateObject({ ...minimalObject('shipwright.io/v1beta1/ClusterBuildStrategy'), metadata: { name: 'x', namespace: 'demo' } });
+  expect(problems.map(String)).toEqual(['ClusterBuildStrategy/demo/x: metadata.namespace: ClusterBuildStrategy is cluster-scoped and takes no namespace; remove it']);
+});

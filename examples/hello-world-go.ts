@@ -1,0 +1,25 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Builder, Function, FunctionSource } from '../src';
+
+/**
+ * The OpenFunction tutorial's sample function: the Go hello-world from OpenFunction's samples
+ * repository, built with the Go builder and pushed with the `push-secret` registry credentials
+ * (`kubectl create secret docker-registry push-secret ...`).
+ */
+export class HelloWorldGoChart extends Chart {
+  public readonly hello: Function;
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { namespace: 'demo', ...props });
+    this.hello = new Function(this, 'function-sample', {
+      image: 'openfunctiondev/sample-go-func:latest',
+      imageCredentials: { name: 'push-secret' },
+      source: FunctionSource.fromGit('https://github.com/OpenFunction/samples.git', {
+        revision: 'main',
+        subPath: 'functions/knative/hello-world-go',
+      }),
+      builder: Builder.GO,
+      buildEnv: { FUNC_NAME: 'HelloWorld', FUNC_CLEAR_SOURCE: 'true' },
+    });
+  }
+}
