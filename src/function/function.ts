@@ -1,12 +1,32 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FunctionBuild, FunctionBuildOptions } from '../build/function-build';
+import { StandardStrategy, StandardStrategyRef } from '../build/standard-strategies';
+import { funcContextV1beta1, funcContextV1beta2 } from '../serving/func-context';
+import { functionPod } from '../serving/function-pod';
+import { effectiveHooks, FunctionDefaults, HooksOptions } from '../serving/hooks';
+import { KedaHttpServing } from '../serving/keda-http';
+import { KnativeServing } from '../serving/knative';
+import { Serving, ServingEngine } from '../serving/serving';
+import { effectiveTracing, TracingOptions, tracingProblems } from '../serving/tracing';
 import { PropChecks } from '../common/errors';
 import { parseImageReference } from '../common/image';
 import { isDnsLabel } from '../common/names';
 import { SecretRef } from '../common/refs';
 import { SchemaValidation } from '../validation/validator';
 import { FunctionSource, LocalBundle, SourceType } from './source';
+
+/** What runs the function's image. */
+export enum WorkloadRuntime {
+  /** An ordinary container (OpenFunction's `OCIContainer`). */
+  OCI_CONTAINER = 'OCIContainer',
+  /**
+   * A Wasm module run by crun with WasmEdge: built with the `wasmedge` strategy from a Dockerfile,
+   * served with the `module.wasm.image/variant: compat-smart` annotation and a RuntimeClass whose
+   * handler is that crun.
+   */
+  WASMEDGE = 'wasmedge',
+}
 
 /** Props of {@link Function}. */
 export interface FunctionProps extends FunctionBuildOptions {
@@ -42,6 +62,38 @@ export interface FunctionProps extends FunctionBuildOptions {
    * @default {}
    */
   readonly labels?: Record<string, string>;
+  /**
+   * How the function is served.
+   * @default Serving.knative()
+   */
+  readonly serving?: Serving;
+  /**
+   * The function's version (OpenFunction's `version`): label `app.kubernetes.io/version`, part of
+   * the revision name, and `version` in `FUNC_CONTEXT`.
+   * @default 'latest'
+   */
+  readonly version?: string;
+  /**
+   * Tracing, over the app-wide default (`FunctionDefaults`); `{ enabled: false }` switches it off.
+   * @default - the app-wide default, or none
+   */
+  readonly tracing?: TracingOptions;
+  /**
+   * functions-framework hooks (plugins), combined with the app-wide ones by their policy.
+   * @default - the app-wide hooks, or none
+   */
+  readonly hooks?: HooksOptions;
+  /**
+   * What runs the image.
+   * @default WorkloadRuntime.OCI_CONTAINER
+   */
+  readonly workloadRuntime?: WorkloadRuntime;
+  /**
+   * RuntimeClass of WasmEdge functions (its handler must be crun with WasmEdge; the platform
+   * defines it).
+   * @default 'openfunction-crun'
+   */
+  readonly wasmRuntimeClassName?: string;
 }
 
 const BUILD_ONLY_PROPS = [
@@ -70,6 +122,16 @@ export class Function extends Construct {
   public readonly bundles: LocalBundle[];
   /** The labels every object of the function carries. */
   public readonly labels: Record<string, string>;
+  /** The serving engine. */
+  public readonly servingEngine: ServingEngine;
+  /** The Knative serving, for Knative functions. */
+  public readonly knative?: KnativeServing;
+  /** The KEDA HTTP serving, for KEDA HTTP functions. */
+  public readonly kedaHttp?: KedaHttpServing;
+  /** The Knative revision this synth creates, for Knative functions. */
+  public readonly revisionName?: string;
+  /** `FUNC_CONTEXT` and `FUNC_CONTEXT_V1BETA2` of the function, when served. */
+  public readonly funcContext?: { readonly v1beta1: string; readonly v1beta2: string };
 
   constructor(scope: Construct, id: string, props: FunctionProps = {}) {
     super(scope, id);
@@ -105,6 +167,25 @@ export class Function extends Construct {
         }
       }
     }
+    const serving = props.serving ?? Serving.knative();
+    this.servingEngine = serving.engine;
+    checks.addAll(serving.validate(), 'serving');
+    checks.addAll(tracingProblems(props.tracing), 'tracing');
+    const version = props.version ?? 'latest';
+    if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version)) {
+      checks.add('OFN_VERSION', 'version', version, 'is not a valid label value', 'use letters, digits, "-", "_" and ".", at most 63 characters, e.g. v2.0.0');
+    }
+    const wasm = props.workloadRuntime === WorkloadRuntime.WASMEDGE;
+    if (props.workloadRuntime !== undefined && !Object.values(WorkloadRuntime).includes(props.workloadRuntime)) {
+      checks.add('OFN_WORKLOAD_RUNTIME', 'workloadRuntime', props.workloadRuntime, 'is not a workload runtime', 'use WorkloadRuntime.OCI_CONTAINER or WorkloadRuntime.WASMEDGE');
+    }
+    if (wasm && !prebuilt) {
+      if (props.builder) checks.add('OFN_WASM_BUILD', 'builder', props.builder.image, 'is a buildpacks builder, but WasmEdge functions are built from a Dockerfile', 'drop builder and give dockerfile');
+      if (props.dockerfile === undefined) checks.add('OFN_WASM_BUILD', 'dockerfile', undefined, 'is required: WasmEdge functions are built from a Dockerfile with the wasmedge strategy', 'give the Dockerfile that builds the Wasm image, e.g. "Dockerfile"');
+    }
+    if (props.wasmRuntimeClassName !== undefined && (!wasm || !isDnsLabel(props.wasmRuntimeClassName))) {
+      checks.add('OFN_WASM_RUNTIME_CLASS', 'wasmRuntimeClassName', props.wasmRuntimeClassName, wasm ? 'is not a valid RuntimeClass name' : 'is set, but workloadRuntime is not WorkloadRuntime.WASMEDGE', wasm ? 'use lower-case letters, digits and "-"' : 'set workloadRuntime: WorkloadRuntime.WASMEDGE or drop it');
+    }
     checks.throwIfAny();
 
     this.labels = { 'openfunction.io/function': this.functionName, ...props.labels };
@@ -116,6 +197,7 @@ export class Function extends Construct {
         source: props.source!,
         image: props.image!,
         labels: this.labels,
+        strategy: props.strategy ?? (wasm ? new StandardStrategyRef(StandardStrategy.WASMEDGE) : undefined),
       });
       this.image = this.build.image;
       this.buildName = this.build.buildName;
@@ -124,6 +206,48 @@ export class Function extends Construct {
     } else {
       this.image = props.source ? props.source.bind().prebuiltImage! : props.image!;
       this.bundles = [];
+    }
+
+    if (serving.engine !== ServingEngine.NONE) {
+      const defaults = FunctionDefaults.of(this);
+      const tracing = effectiveTracing(props.tracing, defaults?.tracing);
+      const hooks = effectiveHooks(props.hooks, defaults?.hooks);
+      const port = serving.options.port ?? 8080;
+      const contextInput = {
+        name: this.functionName,
+        version,
+        runtime: 'Knative' as const,
+        port,
+        http: { port, engine: serving.engine === ServingEngine.KEDA_HTTP ? 'keda' as const : undefined },
+        hooks,
+        tracing,
+      };
+      this.funcContext = { v1beta1: funcContextV1beta1(contextInput), v1beta2: funcContextV1beta2(contextInput) };
+      const pod = functionPod({
+        functionName: this.functionName,
+        namespace: this.namespace,
+        image: this.image,
+        version,
+        labels: this.labels,
+        imageCredentials: props.imageCredentials,
+        options: serving.options,
+        funcContext: this.funcContext,
+        tracing,
+        wasmRuntimeClassName: wasm ? props.wasmRuntimeClassName ?? 'openfunction-crun' : undefined,
+      });
+      if (pod.violations.length) {
+        const restricted = new PropChecks(this);
+        for (const v of pod.violations) {
+          restricted.add('OFN_POD_SECURITY', 'serving', v, 'breaks Pod Security Standards "restricted"', 'remove the override, or set serving option podSecurity: PodSecurity.UNCHECKED if the function truly needs it');
+        }
+        restricted.throwIfAny();
+      }
+      if (serving.engine === ServingEngine.KNATIVE) {
+        this.knative = new KnativeServing(this, 'Knative', { name: this.functionName, namespace: this.namespace, labels: this.labels, version, pod, options: serving.knative });
+        this.revisionName = this.knative.revisionName;
+      } else {
+        this.kedaHttp = new KedaHttpServing(this, 'KedaHttp', { name: this.functionName, namespace: this.namespace, labels: this.labels, pod, options: serving.kedaHttp });
+      }
     }
     SchemaValidation.addTo(chart);
   }

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { Builder, Function, FunctionProps, FunctionSource } from '../../src';
+import { Builder, Function, FunctionProps, FunctionSource, Serving } from '../../src';
 import { errorOf, functionsApp, only, synthValid } from '../helpers';
 
 const SOURCE = FunctionSource.fromGit('https://github.com/OpenFunction/samples.git', { revision: 'main', subPath: 'functions/knative/hello-world-go' });
@@ -12,8 +12,13 @@ describe('a function with a source', () => {
   });
   const objects = synthValid(app, chart);
 
-  test('emits the build half: ServiceAccount, Build and BuildRun, all valid', () => {
-    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Build', 'BuildRun']);
+  test('emits the build (ServiceAccount, Build, BuildRun) and, by default, a Knative Service', () => {
+    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Build', 'BuildRun', 'Service']);
+    expect(only(objects, 'Service').apiVersion).toBe('serving.knative.dev/v1');
+  });
+
+  test('serves the image the build pushes', () => {
+    expect(only(objects, 'Service').spec.template.spec.containers[0].image).toBe('openfunctiondev/sample-go-func:latest');
   });
 
   test('names its objects after the construct id and exposes them', () => {
@@ -38,18 +43,30 @@ test('the name and namespace props override the id and the chart', () => {
   const fn = new Function(chart, 'Hello', { name: 'greeter', namespace: 'team-a', image: 'r.io/a/greeter:1', source: SOURCE });
   const objects = synthValid(app, chart);
   expect(fn.buildName).toBe('greeter');
-  expect(objects.map((o) => o.metadata?.namespace)).toEqual(['team-a', 'team-a', 'team-a']);
+  expect(objects.map((o) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`)).toEqual([
+    'ServiceAccount/team-a/greeter-build', 'Build/team-a/greeter', `BuildRun/team-a/${fn.buildRunName}`, 'Service/team-a/greeter',
+  ]);
 });
 
-test('a prebuilt image emits no build', () => {
+test('a prebuilt image emits no build, and serves the image as given, digest included', () => {
   const { app, chart } = functionsApp();
+  const digest = 'sha256:' + '0'.repeat(64);
   const byImage = new Function(chart, 'prebuilt', { image: 'r.io/a/b:1' });
-  const bySource = new Function(chart, 'prebuilt2', { source: FunctionSource.fromImage('r.io/a/c:2') });
-  expect(synthValid(app, chart)).toEqual([]);
+  const bySource = new Function(chart, 'prebuilt2', { source: FunctionSource.fromImage(`r.io/a/c:2@${digest}`) });
+  const objects = synthValid(app, chart);
+  expect(objects.map((o) => o.kind)).toEqual(['Service', 'Service']);
+  expect(objects.map((o: any) => o.spec.template.spec.containers[0].image)).toEqual(['r.io/a/b:1', `r.io/a/c:2@${digest}`]);
   expect(byImage.image).toBe('r.io/a/b:1');
-  expect(bySource.image).toBe('r.io/a/c:2');
+  expect(bySource.image).toBe(`r.io/a/c:2@${digest}`);
   expect(byImage.build).toBeUndefined();
   expect(bySource.buildRunName).toBeUndefined();
+});
+
+test('Serving.none() builds only', () => {
+  const { app, chart } = functionsApp();
+  const fn = new Function(chart, 'build-only', { image: 'r.io/a/b:1', source: SOURCE, serving: Serving.none() });
+  expect(synthValid(app, chart).map((o) => o.kind)).toEqual(['ServiceAccount', 'Build', 'BuildRun']);
+  expect(fn.funcContext).toBeUndefined();
 });
 
 test('a local directory function lists the bundle to push', () => {
