@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Function, FunctionSource, KanikoStrategy } from '../src';
+import { Function, FunctionSource, KanikoStrategy, Serving, WorkloadRuntime } from '../src';
 
 /** Props of {@link DockerfileFunctionChart}. */
 export interface DockerfileFunctionChartProps extends ChartProps {
@@ -9,8 +9,8 @@ export interface DockerfileFunctionChartProps extends ChartProps {
 }
 
 /**
- * Functions built from a Dockerfile: OpenFunction's WasmEdge HTTP server sample with buildah (the
- * default for a Dockerfile) and the same source with kaniko.
+ * Functions built from a Dockerfile: OpenFunction's WasmEdge HTTP server sample (the wasmedge
+ * strategy, run by crun's Wasm handler) and the same Dockerfile built with kaniko, build only.
  */
 export class DockerfileFunctionChart extends Chart {
   constructor(scope: Construct, id: string, props: DockerfileFunctionChartProps) {
@@ -24,7 +24,9 @@ export class DockerfileFunctionChart extends Chart {
       imageCredentials: { name: 'push-secret' },
       source,
       dockerfile: 'Dockerfile',
+      workloadRuntime: WorkloadRuntime.WASMEDGE,
       buildTimeout: Duration.minutes(20),
+      serving: Serving.knative({ container: { command: ['/wasmedge_hyper_server.wasm'] } }),
     });
     new Function(this, 'http-server-kaniko', {
       image: 'openfunctiondev/wasmedge_http_server:0.1.0-kaniko',
@@ -33,6 +35,7 @@ export class DockerfileFunctionChart extends Chart {
       dockerfile: 'Dockerfile',
       strategy: props.kaniko,
       buildEnv: { RUST_VERSION: '1.80' },
+      serving: Serving.none(),
     });
   }
 }

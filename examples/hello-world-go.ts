@@ -1,11 +1,11 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Builder, Function, FunctionSource } from '../src';
+import { Builder, Function, FunctionSource, Serving } from '../src';
 
 /**
  * The OpenFunction tutorial's sample function: the Go hello-world from OpenFunction's samples
- * repository, built with the Go builder and pushed with the `push-secret` registry credentials
- * (`kubectl create secret docker-registry push-secret ...`).
+ * repository, built with the Go builder, pushed with the `push-secret` registry credentials
+ * (`kubectl create secret docker-registry push-secret ...`) and served by Knative, scaling to zero.
  */
 export class HelloWorldGoChart extends Chart {
   public readonly hello: Function;
@@ -20,6 +20,8 @@ export class HelloWorldGoChart extends Chart {
       }),
       builder: Builder.GO,
       buildEnv: { FUNC_NAME: 'HelloWorld', FUNC_CLEAR_SOURCE: 'true' },
+      version: 'v2.0.0',
+      serving: Serving.knative({ maxScale: 10, target: 50, container: { imagePullPolicy: 'Always' } }),
     });
   }
 }

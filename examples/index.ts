@@ -1,11 +1,15 @@
 import { App } from 'cdk8s';
 import { BuildStrategiesChart } from './build-strategies';
+import { CanaryChart } from './canary';
 import { DockerfileFunctionChart } from './dockerfile-function';
 import { HelloWorldGoChart } from './hello-world-go';
+import { KedaHttpFunctionChart } from './keda-http-function';
 
 /** Adds every example chart to `app`; `main.ts` synthesizes them and the tests validate them. */
 export function addExamples(app: App): void {
   const platform = new BuildStrategiesChart(app, 'build-strategies');
   new HelloWorldGoChart(app, 'hello-world-go');
+  new KedaHttpFunctionChart(app, 'keda-http-function');
+  new CanaryChart(app, 'canary');
   new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.strategies.kaniko! });
 }

@@ -17,7 +17,7 @@ export interface PropProblem {
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'nothing';
-  if (typeof value === 'object' && value !== null && 'toString' in value && value.toString !== Object.prototype.toString) return String(value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'toString' in value && value.toString !== Object.prototype.toString) return String(value);
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

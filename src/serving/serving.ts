@@ -247,9 +247,24 @@ function knativeProblems(o: KnativeServingOptions): PropProblem[] {
   if (o.scaleDownDelay !== undefined && !(o.scaleDownDelay.toMilliseconds() >= 0 && o.scaleDownDelay.toSeconds() <= 3600)) {
     problems.push({ code: 'OFN_DURATION', prop: 'scaleDownDelay', value: `${o.scaleDownDelay.toSeconds()}s`, problem: 'must be from 0 to 1 hour', fix: 'give a duration of at most Duration.hours(1)' });
   }
+  for (const key of Object.keys(o.annotations ?? {})) {
+    const legacy = LEGACY_KNATIVE_ANNOTATIONS[key];
+    if (legacy) {
+      problems.push({ code: 'OFN_KNATIVE_ANNOTATION', prop: `annotations.${key}`, value: key, problem: `is the old spelling of ${legacy.annotation}, which the library sets; Knative rejects a revision that carries both`, fix: `use the ${legacy.prop} option` });
+    }
+  }
   problems.push(...trafficProblems(o.traffic));
   return problems;
 }
+
+// Knative rejects a revision carrying two spellings of one key; these the library always writes (min-scale) or writes from options.
+const LEGACY_KNATIVE_ANNOTATIONS: Record<string, { annotation: string; prop: string }> = {
+  'autoscaling.knative.dev/minScale': { annotation: 'autoscaling.knative.dev/min-scale', prop: 'minScale' },
+  'autoscaling.knative.dev/maxScale': { annotation: 'autoscaling.knative.dev/max-scale', prop: 'maxScale' },
+  'autoscaling.knative.dev/initialScale': { annotation: 'autoscaling.knative.dev/initial-scale', prop: 'initialScale' },
+  'autoscaling.knative.dev/scaleDownDelay': { annotation: 'autoscaling.knative.dev/scale-down-delay', prop: 'scaleDownDelay' },
+  'autoscaling.knative.dev/targetUtilizationPercentage': { annotation: 'autoscaling.knative.dev/target-utilization-percentage', prop: 'targetUtilizationPercentage' },
+};
 
 function trafficProblems(traffic: TrafficTarget[] | undefined): PropProblem[] {
   if (!traffic) return [];

@@ -31,9 +31,29 @@ describe('example app', () => {
     expect(build.spec.output).toEqual({ image: 'openfunctiondev/sample-go-func:latest', pushSecret: 'push-secret' });
   });
 
-  test('the Dockerfile functions build with buildah and kaniko', () => {
+  test('the tutorial function is served by Knative as version v2.0.0, pulling Always', () => {
+    const ksvc = objectsOf('hello-world-go').find((o) => o.kind === 'Service');
+    expect(ksvc.apiVersion).toBe('serving.knative.dev/v1');
+    expect(ksvc.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('v2.0.0');
+    expect(ksvc.spec.template.metadata.annotations).toMatchObject({ 'autoscaling.knative.dev/min-scale': '0', 'autoscaling.knative.dev/max-scale': '10', 'autoscaling.knative.dev/target': '50' });
+    expect(ksvc.spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
+    expect(JSON.parse(ksvc.spec.template.spec.containers[0].env.find((e: any) => e.name === 'FUNC_CONTEXT').value)).toMatchObject({ name: 'function-sample', version: 'v2.0.0', runtime: 'Knative' });
+  });
+
+  test('the KEDA HTTP example routes its host and path through an HTTPScaledObject', () => {
+    const hso = objectsOf('keda-http-function').find((o) => o.kind === 'HTTPScaledObject');
+    expect(hso.spec).toMatchObject({ hosts: ['hello.fn.example.com'], pathPrefixes: ['/hello'], replicas: { min: 0, max: 5 }, scaledownPeriod: 120 });
+  });
+
+  test('the canary example splits 10/90 between the new and the stable revision', () => {
+    const ksvc = objectsOf('canary').find((o) => o.kind === 'Service');
+    expect(ksvc.spec.traffic.map((t: any) => [t.tag, t.percent])).toEqual([['canary', 10], ['stable', 90]]);
+    expect(ksvc.spec.traffic[0].revisionName).toBe(ksvc.spec.template.metadata.name);
+  });
+
+  test('the Dockerfile functions build with the wasmedge strategy and with kaniko', () => {
     const builds = objectsOf('dockerfile-functions').filter((o) => o.kind === 'Build');
-    expect(builds.map((b) => b.spec.strategy.name)).toEqual(['buildah', 'kaniko']);
+    expect(builds.map((b) => b.spec.strategy.name)).toEqual(['wasmedge', 'kaniko']);
     for (const b of builds) expect(b.spec.paramValues[0]).toEqual({ name: 'dockerfile', value: 'Dockerfile' });
     expect(builds[0].spec.timeout).toBe('20m');
     expect(builds[1].spec.paramValues[1]).toEqual({ name: 'build-args', values: [{ value: '--build-arg=RUST_VERSION=1.80' }] });
