@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { AsyncFunctionsChart } from './async-functions';
 import { BuildStrategiesChart } from './build-strategies';
 import { CanaryChart } from './canary';
 import { DockerfileFunctionChart } from './dockerfile-function';
@@ -11,5 +12,6 @@ export function addExamples(app: App): void {
   new HelloWorldGoChart(app, 'hello-world-go');
   new KedaHttpFunctionChart(app, 'keda-http-function');
   new CanaryChart(app, 'canary');
+  new AsyncFunctionsChart(app, 'async-functions');
   new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.strategies.kaniko! });
 }

@@ -17,3 +17,8 @@ export * from './serving/func-context';
 export * from './serving/function-pod';
 export * from './serving/knative';
 export * from './serving/keda-http';
+export * from './serving/async';
+export * from './dapr/component';
+export * from './dapr/components';
+export * from './dapr/usage';
+export { daprAppId, daprAnnotations } from './dapr/resolve';

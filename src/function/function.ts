@@ -2,6 +2,10 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FunctionBuild, FunctionBuildOptions } from '../build/function-build';
 import { StandardStrategy, StandardStrategyRef } from '../build/standard-strategies';
+import { IDaprComponent } from '../dapr/component';
+import { daprAnnotations, resolveDapr } from '../dapr/resolve';
+import { DaprInput, DaprOutput, DaprSidecarOptions } from '../dapr/usage';
+import { AsyncServing } from '../serving/async';
 import { funcContextV1beta1, funcContextV1beta2 } from '../serving/func-context';
 import { functionPod } from '../serving/function-pod';
 import { effectiveHooks, FunctionDefaults, HooksOptions } from '../serving/hooks';
@@ -89,6 +93,27 @@ export interface FunctionProps extends FunctionBuildOptions {
    */
   readonly workloadRuntime?: WorkloadRuntime;
   /**
+   * Dapr components the function writes to (OpenFunction's `outputs`); they add a Dapr sidecar.
+   * @default []
+   */
+  readonly outputs?: DaprOutput[];
+  /**
+   * Dapr components the function reads without being triggered (v1beta2 `triggers.inputs`).
+   * @default []
+   */
+  readonly inputs?: DaprInput[];
+  /**
+   * Dapr state stores the function uses (OpenFunction's `states`).
+   * @default []
+   */
+  readonly states?: IDaprComponent[];
+  /**
+   * The Dapr sidecar, for functions that use Dapr (triggers, inputs, outputs or states); functions
+   * that do not get no sidecar.
+   * @default - gRPC app protocol, Dapr's log level and resources
+   */
+  readonly dapr?: DaprSidecarOptions;
+  /**
    * RuntimeClass of WasmEdge functions (its handler must be crun with WasmEdge; the platform
    * defines it).
    * @default 'openfunction-crun'
@@ -128,6 +153,10 @@ export class Function extends Construct {
   public readonly knative?: KnativeServing;
   /** The KEDA HTTP serving, for KEDA HTTP functions. */
   public readonly kedaHttp?: KedaHttpServing;
+  /** The async serving, for async functions. */
+  public readonly async?: AsyncServing;
+  /** The Dapr app id, when the function uses Dapr. */
+  public readonly daprAppId?: string;
   /** The Knative revision this synth creates, for Knative functions. */
   public readonly revisionName?: string;
   /** `FUNC_CONTEXT` and `FUNC_CONTEXT_V1BETA2` of the function, when served. */
@@ -186,6 +215,17 @@ export class Function extends Construct {
     if (props.wasmRuntimeClassName !== undefined && (!wasm || !isDnsLabel(props.wasmRuntimeClassName))) {
       checks.add('OFN_WASM_RUNTIME_CLASS', 'wasmRuntimeClassName', props.wasmRuntimeClassName, wasm ? 'is not a valid RuntimeClass name' : 'is set, but workloadRuntime is not WorkloadRuntime.WASMEDGE', wasm ? 'use lower-case letters, digits and "-"' : 'set workloadRuntime: WorkloadRuntime.WASMEDGE or drop it');
     }
+    const dapr = resolveDapr(this, this.functionName, this.namespace, {
+      triggers: serving.engine === ServingEngine.ASYNC ? serving.async.triggers : undefined,
+      inputs: props.inputs, outputs: props.outputs, states: props.states,
+    });
+    checks.addAll(dapr.problems);
+    if (props.dapr && !dapr.used) {
+      checks.add('OFN_DAPR_UNUSED', 'dapr', props.dapr, 'configures a Dapr sidecar, but the function uses no Dapr trigger, input, output or state', 'drop dapr, or give the components the function uses');
+    }
+    if (serving.engine === ServingEngine.NONE && dapr.used) {
+      checks.add('OFN_DAPR_UNUSED', 'outputs', undefined, 'are given, but the function is not served (Serving.none())', 'drop inputs, outputs and states, or serve the function');
+    }
     checks.throwIfAny();
 
     this.labels = { 'openfunction.io/function': this.functionName, ...props.labels };
@@ -213,15 +253,24 @@ export class Function extends Construct {
       const tracing = effectiveTracing(props.tracing, defaults?.tracing);
       const hooks = effectiveHooks(props.hooks, defaults?.hooks);
       const port = serving.options.port ?? 8080;
+      const isAsync = serving.engine === ServingEngine.ASYNC;
       const contextInput = {
         name: this.functionName,
         version,
-        runtime: 'Knative' as const,
+        runtime: isAsync ? 'Async' as const : 'Knative' as const,
         port,
-        http: { port, engine: serving.engine === ServingEngine.KEDA_HTTP ? 'keda' as const : undefined },
+        http: isAsync ? undefined : { port, engine: serving.engine === ServingEngine.KEDA_HTTP ? 'keda' as const : undefined },
+        daprTriggers: dapr.daprTriggers,
+        inputs: dapr.inputs,
+        outputs: dapr.outputs,
+        states: dapr.states,
         hooks,
         tracing,
       };
+      if (dapr.used) {
+        this.daprAppId = dapr.appId;
+        for (const c of dapr.components) c.addScope(dapr.appId);
+      }
       this.funcContext = { v1beta1: funcContextV1beta1(contextInput), v1beta2: funcContextV1beta2(contextInput) };
       const pod = functionPod({
         functionName: this.functionName,
@@ -234,6 +283,8 @@ export class Function extends Construct {
         funcContext: this.funcContext,
         tracing,
         wasmRuntimeClassName: wasm ? props.wasmRuntimeClassName ?? 'openfunction-crun' : undefined,
+        daprAnnotations: dapr.used ? daprAnnotations(dapr.appId, port, props.dapr, serving.engine === ServingEngine.KNATIVE) : undefined,
+        portName: isAsync ? 'function-port' : undefined,
       });
       if (pod.violations.length) {
         const restricted = new PropChecks(this);
@@ -245,8 +296,10 @@ export class Function extends Construct {
       if (serving.engine === ServingEngine.KNATIVE) {
         this.knative = new KnativeServing(this, 'Knative', { name: this.functionName, namespace: this.namespace, labels: this.labels, version, pod, options: serving.knative });
         this.revisionName = this.knative.revisionName;
-      } else {
+      } else if (serving.engine === ServingEngine.KEDA_HTTP) {
         this.kedaHttp = new KedaHttpServing(this, 'KedaHttp', { name: this.functionName, namespace: this.namespace, labels: this.labels, pod, options: serving.kedaHttp });
+      } else {
+        this.async = new AsyncServing(this, 'Async', { name: this.functionName, namespace: this.namespace, labels: this.labels, pod, options: serving.async, derivedTriggers: dapr.kedaTriggers });
       }
     }
     SchemaValidation.addTo(chart);

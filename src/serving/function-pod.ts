@@ -17,6 +17,8 @@ export interface FunctionPodInput {
   readonly tracing?: EffectiveTracing;
   /** Set for WasmEdge functions: the RuntimeClass whose handler runs Wasm. */
   readonly wasmRuntimeClassName?: string;
+  /** Dapr sidecar annotations, when the function uses Dapr. */
+  readonly daprAnnotations?: Record<string, string>;
   /** Name given to the container port; Knative allows none but `http1`/`h2c`. */
   readonly portName?: string;
 }
@@ -45,7 +47,9 @@ export function functionPod(input: FunctionPodInput): FunctionPod {
   const readOnly = o.readOnlyRootFilesystem ?? true;
   const annotations: Record<string, string> = {};
   if (input.wasmRuntimeClassName) annotations[WASM_VARIANT_ANNOTATION] = 'compat-smart';
-  Object.assign(annotations, o.podAnnotations);
+  Object.assign(annotations, input.daprAnnotations, o.podAnnotations);
+  // As in OpenFunction, whether Dapr is injected follows from what the function uses, not from overrides.
+  if (input.daprAnnotations) annotations['dapr.io/enabled'] = 'true';
   const env: Record<string, unknown>[] = [
     { name: 'APP_PROTOCOL', value: annotations['dapr.io/app-protocol'] ?? 'grpc' },
     ...skywalkingEnv(input.tracing, input.functionName, input.namespace ?? ''),

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { PropProblem } from '../common/errors';
+import { DaprTrigger } from '../dapr/usage';
 import { isDnsLabel } from '../common/names';
 import { envProblems, FunctionResources, PodSecurity } from './pod';
 
@@ -156,10 +157,72 @@ export interface KedaHttpServingOptions extends ServingOptions {
   readonly scaledownPeriod?: Duration;
 }
 
+/** What runs an async function. */
+export enum AsyncWorkload {
+  /** A Deployment scaled by a KEDA ScaledObject (OpenFunction's default). */
+  DEPLOYMENT = 'Deployment',
+  /** Jobs started by a KEDA ScaledJob, one per batch of events. */
+  JOB = 'Job',
+}
+
+/** One HPA scaling direction (KEDA `advanced.horizontalPodAutoscalerConfig.behavior`). */
+export interface ScalingRules {
+  /** 0 to 1 hour. @default - Kubernetes' */
+  readonly stabilizationWindow?: Duration;
+  /** @default 'Max' */
+  readonly selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  /** @default - Kubernetes' */
+  readonly policies?: { readonly type: 'Pods' | 'Percent'; readonly value: number; readonly period: Duration }[];
+}
+
+/** A KEDA trigger given as it is (OpenFunction's `scaleOptions.keda.triggers`). */
+export interface KedaTrigger {
+  readonly type: string;
+  readonly metadata: Record<string, string>;
+  /** @default - no name */
+  readonly name?: string;
+}
+
+/** Options of async serving: Dapr-triggered functions scaled by KEDA. */
+export interface AsyncServingOptions extends ServingOptions {
+  /** Components that trigger the function. At least one. */
+  readonly triggers: DaprTrigger[];
+  /** @default AsyncWorkload.DEPLOYMENT */
+  readonly workload?: AsyncWorkload;
+  /** @default 0 (scale to zero when KEDA scales the function) */
+  readonly minReplicas?: number;
+  /** @default 10 */
+  readonly maxReplicas?: number;
+  /** How often KEDA checks the triggers. @default Duration.seconds(30) (KEDA's) */
+  readonly pollingInterval?: Duration;
+  /** Deployment only: wait this long after the last event before scaling to zero. @default Duration.seconds(300) (KEDA's) */
+  readonly cooldownPeriod?: Duration;
+  /** Deployment only: HPA behaviour. @default - Kubernetes' */
+  readonly advanced?: { readonly scaleUp?: ScalingRules; readonly scaleDown?: ScalingRules };
+  /** Deployment only: replicas to keep when the scaler fails this many times. @default - none */
+  readonly fallback?: { readonly failureThreshold: number; readonly replicas: number };
+  /** More KEDA triggers, as they are. @default [] */
+  readonly kedaTriggers?: KedaTrigger[];
+  /** Job only: restart policy of the job pods. @default 'OnFailure' */
+  readonly restartPolicy?: 'OnFailure' | 'Never';
+  /** Job only. @default - KEDA's (100) */
+  readonly successfulJobsHistoryLimit?: number;
+  /** Job only. @default - KEDA's (100) */
+  readonly failedJobsHistoryLimit?: number;
+  /** Job only: how KEDA counts jobs to start. @default - KEDA's ('default') */
+  readonly scalingStrategy?: {
+    readonly strategy: 'default' | 'custom' | 'accurate' | 'eager';
+    readonly customScalingQueueLengthDeduction?: number;
+    /** e.g. '50%'. */
+    readonly customScalingRunningJobPercentage?: string;
+  };
+}
+
 /** The serving engines. */
 export enum ServingEngine {
   KNATIVE = 'knative',
   KEDA_HTTP = 'keda-http',
+  ASYNC = 'async',
   NONE = 'none',
 }
 
@@ -196,6 +259,11 @@ export class Serving {
     return new Serving(ServingEngine.KEDA_HTTP, options);
   }
 
+  /** An async function: Dapr triggers, a Deployment (or Jobs) scaled by KEDA. */
+  public static async(options: AsyncServingOptions): Serving {
+    return new Serving(ServingEngine.ASYNC, options);
+  }
+
   /** No serving: build only. */
   public static none(): Serving {
     return new Serving(ServingEngine.NONE, {});
@@ -213,12 +281,18 @@ export class Serving {
     return this.options as KedaHttpServingOptions;
   }
 
+  /** The async options (for {@link ServingEngine.ASYNC}). */
+  public get async(): AsyncServingOptions {
+    return this.options as AsyncServingOptions;
+  }
+
   /** The problems of the options, props relative to `serving`. */
   public validate(): PropProblem[] {
     if (this.engine === ServingEngine.NONE) return [];
     const problems = commonProblems(this.options);
     if (this.engine === ServingEngine.KNATIVE) problems.push(...knativeProblems(this.knative));
     if (this.engine === ServingEngine.KEDA_HTTP) problems.push(...kedaProblems(this.kedaHttp));
+    if (this.engine === ServingEngine.ASYNC) problems.push(...asyncProblems(this.async));
     return problems;
   }
 }
@@ -313,6 +387,68 @@ function kedaProblems(o: KedaHttpServingOptions): PropProblem[] {
   }
   if (o.scaledownPeriod !== undefined && !(o.scaledownPeriod.toMilliseconds() >= 0)) {
     problems.push({ code: 'OFN_DURATION', prop: 'scaledownPeriod', value: `${o.scaledownPeriod.toSeconds()}s`, problem: 'must not be negative', fix: 'give a duration, e.g. Duration.minutes(5)' });
+  }
+  return problems;
+}
+
+const DEPLOYMENT_ONLY = ['cooldownPeriod', 'advanced', 'fallback'] as const;
+const JOB_ONLY = ['restartPolicy', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'scalingStrategy'] as const;
+
+function scalingRulesProblems(prop: string, r: ScalingRules | undefined): PropProblem[] {
+  const problems: PropProblem[] = [];
+  if (!r) return problems;
+  const w = r.stabilizationWindow?.toSeconds();
+  if (w !== undefined && !(w >= 0 && w <= 3600)) problems.push({ code: 'OFN_KEDA_ADVANCED', prop: `${prop}.stabilizationWindow`, value: `${w}s`, problem: 'must be from 0 to 1 hour', fix: 'give at most Duration.hours(1)' });
+  for (const [i, p] of (r.policies ?? []).entries()) {
+    if (!(Number.isInteger(p.value) && p.value > 0)) problems.push({ code: 'OFN_KEDA_ADVANCED', prop: `${prop}.policies[${i}].value`, value: p.value, problem: 'must be a whole number above 0', fix: 'give how many pods (or percent) per period' });
+    if (!(p.period.toSeconds() > 0 && p.period.toSeconds() <= 1800)) problems.push({ code: 'OFN_KEDA_ADVANCED', prop: `${prop}.policies[${i}].period`, value: `${p.period.toSeconds()}s`, problem: 'must be above 0 and at most 30 minutes', fix: 'give e.g. Duration.seconds(60)' });
+  }
+  return problems;
+}
+
+function asyncProblems(o: AsyncServingOptions): PropProblem[] {
+  const problems = [
+    ...count('minReplicas', o.minReplicas, 0), ...count('maxReplicas', o.maxReplicas, 1),
+    ...minMax('minReplicas', o.minReplicas, 'maxReplicas', o.maxReplicas ?? 10),
+    ...count('successfulJobsHistoryLimit', o.successfulJobsHistoryLimit, 0, 'OFN_HISTORY_LIMIT'),
+    ...count('failedJobsHistoryLimit', o.failedJobsHistoryLimit, 0, 'OFN_HISTORY_LIMIT'),
+  ];
+  if (!o.triggers?.length) {
+    problems.push({ code: 'OFN_ASYNC_TRIGGERS', prop: 'triggers', value: o.triggers, problem: 'is empty: an async function runs when a Dapr component triggers it', fix: 'give at least one trigger, e.g. [{ component: ordersBinding }]' });
+  }
+  const job = o.workload === AsyncWorkload.JOB;
+  for (const prop of job ? DEPLOYMENT_ONLY : JOB_ONLY) {
+    if (o[prop] !== undefined) {
+      problems.push({ code: 'OFN_ASYNC_WORKLOAD', prop, value: o[prop], problem: `applies only to ${job ? 'Deployment' : 'Job'} workloads, but the workload is ${job ? 'Job (ScaledJob)' : 'Deployment (ScaledObject)'}`, fix: job ? `drop ${prop}` : `drop ${prop} or set workload: AsyncWorkload.JOB` });
+    }
+  }
+  if ((o.restartPolicy as string) === 'Always') {
+    problems.push({ code: 'OFN_ASYNC_WORKLOAD', prop: 'restartPolicy', value: o.restartPolicy, problem: 'is not allowed for Jobs', fix: "use 'OnFailure' or 'Never'" });
+  }
+  for (const prop of ['pollingInterval', 'cooldownPeriod'] as const) {
+    const d = o[prop];
+    if (d !== undefined && !(d.toSeconds() >= 0 && Number.isInteger(d.toSeconds()))) problems.push({ code: 'OFN_DURATION', prop, value: `${d.toSeconds()}s`, problem: 'must be a whole number of seconds, not negative', fix: 'give e.g. Duration.seconds(30)' });
+  }
+  problems.push(...scalingRulesProblems('advanced.scaleUp', o.advanced?.scaleUp), ...scalingRulesProblems('advanced.scaleDown', o.advanced?.scaleDown));
+  if (o.fallback) {
+    problems.push(...count('fallback.failureThreshold', o.fallback.failureThreshold, 1, 'OFN_KEDA_FALLBACK'), ...count('fallback.replicas', o.fallback.replicas, 0, 'OFN_KEDA_FALLBACK'));
+  }
+  const ss = o.scalingStrategy;
+  if (ss?.strategy === 'custom') {
+    if (!(Number.isInteger(ss.customScalingQueueLengthDeduction) && ss.customScalingQueueLengthDeduction! >= 0)) {
+      problems.push({ code: 'OFN_KEDA_STRATEGY', prop: 'scalingStrategy.customScalingQueueLengthDeduction', value: ss.customScalingQueueLengthDeduction, problem: 'is required for the custom strategy and must be 0 or more', fix: 'give a whole number' });
+    }
+    if (!/^([0-9.]+)[ ]*%$/.test(ss.customScalingRunningJobPercentage ?? '')) {
+      problems.push({ code: 'OFN_KEDA_STRATEGY', prop: 'scalingStrategy.customScalingRunningJobPercentage', value: ss.customScalingRunningJobPercentage, problem: 'is required for the custom strategy as a percentage', fix: "give e.g. '50%'" });
+    }
+  }
+  for (const [i, t] of (o.triggers ?? []).entries()) {
+    if (t.lagThreshold !== undefined && !(Number.isInteger(t.lagThreshold) && t.lagThreshold > 0)) {
+      problems.push({ code: 'OFN_TARGET', prop: `triggers[${i}].lagThreshold`, value: t.lagThreshold, problem: 'must be a whole number above 0', fix: 'give the backlog one replica should handle, e.g. 20' });
+    }
+  }
+  for (const [i, t] of (o.kedaTriggers ?? []).entries()) {
+    if (!t.type) problems.push({ code: 'OFN_KEDA_TRIGGER', prop: `kedaTriggers[${i}].type`, value: t.type, problem: 'is empty', fix: 'give the KEDA scaler type, e.g. kafka, cron, prometheus' });
   }
   return problems;
 }

@@ -51,6 +51,22 @@ describe('example app', () => {
     expect(ksvc.spec.traffic[0].revisionName).toBe(ksvc.spec.template.metadata.name);
   });
 
+  test('the async examples: Kafka lag scaling with credentials, a cron trigger, a Redis state store', () => {
+    const objects = objectsOf('async-functions');
+    const so = objects.find((o) => o.kind === 'ScaledObject');
+    expect(so.spec.triggers[0]).toMatchObject({ type: 'kafka', metadata: { topic: 'sample-topic', consumerGroup: 'logs-handler', lagThreshold: '20' }, authenticationRef: { name: 'logs-handler-kafka-input' } });
+    expect(objects.filter((o) => o.kind === 'ScaledObject')).toHaveLength(1);
+    const scopes = Object.fromEntries(objects.filter((o) => o.kind === 'Component').map((c) => [c.metadata.name, c.scopes]));
+    expect(scopes).toEqual({ 'kafka-input': ['logs-handler-demo'], 'kafka-output': ['logs-handler-demo'], 'cron-10s': ['cron-reporter-demo'], 'sink': ['cron-reporter-demo'], 'counter-store': ['counter-demo'] });
+    const counter = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'counter');
+    const ctx = JSON.parse(counter.spec.template.spec.containers[0].env.find((e: any) => e.name === 'FUNC_CONTEXT').value);
+    expect(ctx.states).toEqual({ 'counter-store': { componentName: 'counter-store', componentType: 'state.redis' } });
+    const cron = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'cron-reporter');
+    const cronCtx = JSON.parse(cron.spec.template.spec.containers[0].env.find((e: any) => e.name === 'FUNC_CONTEXT').value);
+    expect(cronCtx.inputs).toEqual({ 'cron-10s': { uri: 'cron-10s', componentName: 'cron-10s', componentType: 'bindings.cron' } });
+    expect(cronCtx.outputs.sink).toEqual({ uri: 'sink', componentName: 'sink', componentType: 'bindings.http', metadata: { path: '/cron' }, operation: 'post' });
+  });
+
   test('the Dockerfile functions build with the wasmedge strategy and with kaniko', () => {
     const builds = objectsOf('dockerfile-functions').filter((o) => o.kind === 'Build');
     expect(builds.map((b) => b.spec.strategy.name)).toEqual(['wasmedge', 'kaniko']);

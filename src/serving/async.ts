@@ -1,0 +1,119 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ScaledJob, ScaledObject, TriggerAuthentication } from '../../imports/keda.sh';
+import { joinName } from '../common/names';
+import { KedaTriggerSpec } from '../dapr/component';
+import { FunctionPod } from './function-pod';
+import { AsyncServingOptions, AsyncWorkload, ScalingRules } from './serving';
+
+/** Props of {@link AsyncServing}. */
+export interface AsyncServingProps {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly pod: FunctionPod;
+  readonly options: AsyncServingOptions;
+  /** KEDA triggers derived from the function's Dapr triggers. */
+  readonly derivedTriggers: { readonly component: string; readonly spec: KedaTriggerSpec }[];
+}
+
+function seconds(d: Duration | undefined): number | undefined {
+  return d === undefined ? undefined : Math.round(d.toSeconds());
+}
+
+function behavior(r: ScalingRules | undefined) {
+  if (!r) return undefined;
+  return {
+    stabilizationWindowSeconds: seconds(r.stabilizationWindow),
+    selectPolicy: r.selectPolicy,
+    policies: r.policies?.map((p) => ({ type: p.type, value: p.value, periodSeconds: seconds(p.period)! })),
+  };
+}
+
+/**
+ * An async function: a Deployment scaled by a KEDA ScaledObject (or Jobs started by a ScaledJob)
+ * whose triggers come from the Dapr components that trigger it, with a TriggerAuthentication for
+ * each trigger that needs credentials from a Secret. Without any KEDA trigger (a cron binding,
+ * say) the Deployment simply runs.
+ */
+export class AsyncServing extends Construct {
+  /** The Deployment, for Deployment workloads. */
+  public readonly deployment?: ApiObject;
+  public readonly scaledObject?: ScaledObject;
+  public readonly scaledJob?: ApiObject;
+  public readonly triggerAuthentications: TriggerAuthentication[] = [];
+
+  constructor(scope: Construct, id: string, props: AsyncServingProps) {
+    super(scope, id);
+    const o = props.options;
+    const metadata = { name: props.name, namespace: props.namespace, labels: props.labels };
+    const selector = { 'openfunction.io/function': props.labels['openfunction.io/function'] ?? props.name };
+    const templateMetadata = { labels: { ...props.pod.labels, ...selector }, annotations: props.pod.annotations };
+
+    const triggers = props.derivedTriggers.map(({ component, spec }) => {
+      let authenticationRef: { name: string } | undefined;
+      if (spec.secretParameters && Object.keys(spec.secretParameters).length) {
+        const auth = new TriggerAuthentication(this, `Auth-${component}`, {
+          metadata: { name: joinName(props.name, component), namespace: props.namespace, labels: props.labels },
+          spec: { secretTargetRef: Object.entries(spec.secretParameters).sort(([a], [b]) => (a < b ? -1 : 1)).map(([parameter, ref]) => ({ parameter, name: ref.name, key: ref.key })) },
+        });
+        this.triggerAuthentications.push(auth);
+        authenticationRef = { name: auth.name };
+      }
+      return { type: spec.type, name: component, metadata: spec.metadata, ...(authenticationRef ? { authenticationRef } : {}) };
+    });
+    triggers.push(...(o.kedaTriggers ?? []).map((t) => ({ type: t.type, name: t.name as string, metadata: t.metadata })));
+
+    if ((o.workload ?? AsyncWorkload.DEPLOYMENT) === AsyncWorkload.JOB) {
+      // Plain ApiObject: the generated class would pass the pod template through its typed
+      // converters, which drop quantities given as strings.
+      this.scaledJob = new ApiObject(this, 'ScaledJob', {
+        apiVersion: ScaledJob.GVK.apiVersion,
+        kind: ScaledJob.GVK.kind,
+        metadata,
+        spec: {
+          jobTargetRef: { template: { metadata: templateMetadata, spec: { ...props.pod.spec, restartPolicy: o.restartPolicy ?? 'OnFailure' } } },
+          envSourceContainerName: 'function',
+          minReplicaCount: o.minReplicas,
+          maxReplicaCount: o.maxReplicas ?? 10,
+          pollingInterval: seconds(o.pollingInterval),
+          successfulJobsHistoryLimit: o.successfulJobsHistoryLimit,
+          failedJobsHistoryLimit: o.failedJobsHistoryLimit,
+          scalingStrategy: o.scalingStrategy,
+          triggers,
+        },
+      });
+      return;
+    }
+
+    const keda = triggers.length > 0;
+    const minReplicas = o.minReplicas ?? 0;
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: kplus.k8s.KubeDeployment.GVK.apiVersion,
+      kind: kplus.k8s.KubeDeployment.GVK.kind,
+      metadata,
+      spec: {
+        // OpenFunction: minReplicas when KEDA scales and it is above 0, else 1.
+        replicas: keda && minReplicas > 0 ? minReplicas : 1,
+        selector: { matchLabels: selector },
+        template: { metadata: templateMetadata, spec: props.pod.spec },
+      },
+    });
+    if (!keda) return;
+    const advanced = o.advanced && { horizontalPodAutoscalerConfig: { behavior: { scaleUp: behavior(o.advanced.scaleUp), scaleDown: behavior(o.advanced.scaleDown) } } };
+    this.scaledObject = new ScaledObject(this, 'ScaledObject', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name, envSourceContainerName: 'function' },
+        minReplicaCount: minReplicas,
+        maxReplicaCount: o.maxReplicas ?? 10,
+        pollingInterval: seconds(o.pollingInterval),
+        cooldownPeriod: seconds(o.cooldownPeriod),
+        advanced: advanced as any,
+        fallback: o.fallback,
+        triggers,
+      },
+    });
+  }
+}
