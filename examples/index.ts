@@ -3,6 +3,7 @@ import { AsyncFunctionsChart } from './async-functions';
 import { BuildStrategiesChart } from './build-strategies';
 import { CanaryChart } from './canary';
 import { DockerfileFunctionChart } from './dockerfile-function';
+import { GatewayRoutingChart } from './gateway-routing';
 import { HelloWorldGoChart } from './hello-world-go';
 import { KedaHttpFunctionChart } from './keda-http-function';
 
@@ -13,5 +14,6 @@ export function addExamples(app: App): void {
   new KedaHttpFunctionChart(app, 'keda-http-function');
   new CanaryChart(app, 'canary');
   new AsyncFunctionsChart(app, 'async-functions');
+  new GatewayRoutingChart(app, 'gateway-routing');
   new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.strategies.kaniko! });
 }

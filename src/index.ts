@@ -22,3 +22,6 @@ export * from './dapr/component';
 export * from './dapr/components';
 export * from './dapr/usage';
 export { daprAppId, daprAnnotations } from './dapr/resolve';
+export * from './routing/gateway';
+export * from './routing/route';
+export * from './routing/templates';

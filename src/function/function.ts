@@ -5,6 +5,8 @@ import { StandardStrategy, StandardStrategyRef } from '../build/standard-strateg
 import { IDaprComponent } from '../dapr/component';
 import { daprAnnotations, resolveDapr } from '../dapr/resolve';
 import { DaprInput, DaprOutput, DaprSidecarOptions } from '../dapr/usage';
+import { FunctionRoute } from '../routing/gateway';
+import { FunctionHttpRoute, routeHostsAndPaths, routeProblems } from '../routing/route';
 import { AsyncServing } from '../serving/async';
 import { funcContextV1beta1, funcContextV1beta2 } from '../serving/func-context';
 import { functionPod } from '../serving/function-pod';
@@ -93,6 +95,12 @@ export interface FunctionProps extends FunctionBuildOptions {
    */
   readonly workloadRuntime?: WorkloadRuntime;
   /**
+   * The function's HTTP route on a gateway: `gateway.route({ hostnames, paths })`. Sync functions
+   * only.
+   * @default - no route: the function is reached inside the cluster only
+   */
+  readonly route?: FunctionRoute;
+  /**
    * Dapr components the function writes to (OpenFunction's `outputs`); they add a Dapr sidecar.
    * @default []
    */
@@ -157,6 +165,14 @@ export class Function extends Construct {
   public readonly async?: AsyncServing;
   /** The Dapr app id, when the function uses Dapr. */
   public readonly daprAppId?: string;
+  /** The function's HTTPRoute, when it has a route. */
+  public readonly httpRoute?: FunctionHttpRoute;
+  /** The function's external URL (its first external host and path), when it has a route. */
+  public readonly url?: string;
+  /** The function's in-cluster URL, for sync functions. */
+  public readonly internalUrl?: string;
+  /** Every address of the function, as OpenFunction lists them in its status. */
+  public readonly addresses: { readonly type: 'Internal' | 'External'; readonly value: string }[] = [];
   /** The Knative revision this synth creates, for Knative functions. */
   public readonly revisionName?: string;
   /** `FUNC_CONTEXT` and `FUNC_CONTEXT_V1BETA2` of the function, when served. */
@@ -196,7 +212,19 @@ export class Function extends Construct {
         }
       }
     }
-    const serving = props.serving ?? Serving.knative();
+    let serving = props.serving ?? Serving.knative();
+    if (props.route) {
+      checks.addAll(routeProblems(props.route), 'route');
+      if (serving.engine !== ServingEngine.KNATIVE && serving.engine !== ServingEngine.KEDA_HTTP) {
+        checks.add('OFN_ROUTE_ENGINE', 'route', `${props.route.gateway.node.path}`, `is for HTTP functions, but the function is served by ${serving.engine}`, 'drop route, or serve the function with Serving.knative() or Serving.kedaHttp()');
+      }
+      const o = serving.kedaHttp;
+      if (serving.engine === ServingEngine.KEDA_HTTP && !o.hosts?.length && !o.pathPrefixes?.length && !checks.failed) {
+        // As in OpenFunction, the HTTPScaledObject takes the route's hosts and paths.
+        const { hostnames, paths } = routeHostsAndPaths(props.route.gateway, this.functionName, this.namespace ?? 'default', props.route.options);
+        serving = Serving.kedaHttp({ ...o, hosts: hostnames, pathPrefixes: paths });
+      }
+    }
     this.servingEngine = serving.engine;
     checks.addAll(serving.validate(), 'serving');
     checks.addAll(tracingProblems(props.tracing), 'tracing');
@@ -296,11 +324,31 @@ export class Function extends Construct {
       if (serving.engine === ServingEngine.KNATIVE) {
         this.knative = new KnativeServing(this, 'Knative', { name: this.functionName, namespace: this.namespace, labels: this.labels, version, pod, options: serving.knative });
         this.revisionName = this.knative.revisionName;
+        this.internalUrl = `http://${this.functionName}.${this.namespace ?? 'default'}.svc.cluster.local`;
       } else if (serving.engine === ServingEngine.KEDA_HTTP) {
         this.kedaHttp = new KedaHttpServing(this, 'KedaHttp', { name: this.functionName, namespace: this.namespace, labels: this.labels, pod, options: serving.kedaHttp });
+        this.internalUrl = `http://${this.functionName}.${this.namespace ?? 'default'}.svc.cluster.local`;
       } else {
         this.async = new AsyncServing(this, 'Async', { name: this.functionName, namespace: this.namespace, labels: this.labels, pod, options: serving.async, derivedTriggers: dapr.kedaTriggers });
       }
+    }
+    if (props.route && (this.knative || this.kedaHttp)) {
+      let backend: ConstructorParameters<typeof FunctionHttpRoute>[2]['backend'];
+      if (this.knative) {
+        const weights = new Map<string, number>();
+        for (const t of serving.knative.traffic ?? [{ percent: 100, current: true }]) {
+          // The latest revision of this synth is the one it creates.
+          const name = t.revisionName ?? this.knative.revisionName;
+          weights.set(name, (weights.get(name) ?? 0) + t.percent);
+        }
+        backend = { engine: 'knative', revisions: [...weights].map(([name, weight]) => ({ name, weight })) };
+      } else {
+        backend = { engine: 'keda', host: serving.kedaHttp.hosts?.[0] };
+      }
+      this.httpRoute = new FunctionHttpRoute(this, 'Route', { functionName: this.functionName, namespace: this.namespace, labels: this.labels, route: props.route, backend });
+      this.url = this.httpRoute.externalUrls[0];
+      this.internalUrl = this.httpRoute.internalUrls[0] ?? this.internalUrl;
+      this.addresses.push(...this.httpRoute.externalUrls.map((value) => ({ type: 'External' as const, value })), ...this.httpRoute.internalUrls.map((value) => ({ type: 'Internal' as const, value })));
     }
     SchemaValidation.addTo(chart);
   }

@@ -67,6 +67,15 @@ describe('example app', () => {
     expect(cronCtx.outputs.sink).toEqual({ uri: 'sink', componentName: 'sink', componentType: 'bindings.http', metadata: { path: '/cron' }, operation: 'post' });
   });
 
+  test('the routing example serves two functions by host and by path over TLS', () => {
+    const chart = app.node.findChild('gateway-routing') as any;
+    expect(chart.hello.url).toBe('https://hello.demo.fn.example.com/');
+    expect(chart.orders.url).toBe('https://api.fn.example.com/demo/orders');
+    const routes = objectsOf('gateway-routing').filter((o) => o.kind === 'HTTPRoute');
+    expect(routes.map((r) => r.spec.hostnames[0])).toEqual(['hello.demo.fn.example.com', 'api.fn.example.com']);
+    expect(objectsOf('gateway-routing').find((o) => o.kind === 'Certificate').spec.issuerRef.name).toBe('letsencrypt-prod');
+  });
+
   test('the Dockerfile functions build with the wasmedge strategy and with kaniko', () => {
     const builds = objectsOf('dockerfile-functions').filter((o) => o.kind === 'Build');
     expect(builds.map((b) => b.spec.strategy.name)).toEqual(['wasmedge', 'kaniko']);
