@@ -7,7 +7,6 @@ import { PropChecks } from '../common/errors';
 import { isDnsLabel } from '../common/names';
 import { isObjectName } from '../common/refs';
 import { SchemaValidation } from '../validation/validator';
-import { interceptorReferenceGrant } from './route';
 import { isHostname, templateProblem } from './templates';
 
 /** Where the HTTPS listener's certificate comes from. */
@@ -116,7 +115,7 @@ export class FunctionGateway extends Construct {
   public readonly gateway?: Gateway;
   public readonly certificate?: Certificate;
   private readonly claims = new Map<string, string>();
-  private readonly grants = new Set<string>();
+
 
   constructor(scope: Construct, id: string, props: FunctionGatewayProps) {
     super(scope, id);
@@ -201,16 +200,6 @@ export class FunctionGateway extends Construct {
   /** A route for a function on this gateway (pass it as the Function's `route`). */
   public route(options: RouteOptions = {}): FunctionRoute {
     return { gateway: this, options };
-  }
-
-  /**
-   * A ReferenceGrant that lets routes of `namespace` reach the KEDA interceptor (once).
-   * @internal
-   */
-  public _referenceGrantFrom(namespace: string): void {
-    if (this.grants.has(namespace)) return;
-    this.grants.add(namespace);
-    interceptorReferenceGrant(this, namespace);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { HttpRoute, ReferenceGrant } from '../../imports/gateway.networking.k8s.io';
 import { PropChecks, PropProblem } from '../common/errors';
+import { joinName } from '../common/names';
 import type { FunctionGateway, FunctionRoute } from './gateway';
 import { isHostname, renderTemplate } from './templates';
 
@@ -59,6 +60,8 @@ export class FunctionHttpRoute extends Construct {
   /** The in-cluster URLs. */
   public readonly internalUrls: string[];
   public readonly apiObject: HttpRoute;
+  /** For KEDA HTTP functions: what lets the route reach the interceptor in its namespace. */
+  public readonly referenceGrant?: ReferenceGrant;
 
   constructor(scope: Construct, id: string, props: FunctionHttpRouteProps) {
     super(scope, id);
@@ -93,7 +96,7 @@ export class FunctionHttpRoute extends Construct {
     } else {
       backendRefs = [{ kind: 'Service', name: KEDA_INTERCEPTOR.name, namespace: KEDA_INTERCEPTOR.namespace, port: KEDA_INTERCEPTOR.port, weight: 1 }];
       filters = props.backend.host ? [hostHeader(props.backend.host)] : undefined;
-      gw._referenceGrantFrom(namespace);
+      this.referenceGrant = interceptorReferenceGrant(this, props.functionName, namespace);
     }
     this.apiObject = new HttpRoute(this, 'Resource', {
       metadata: { name: props.functionName, namespace: props.namespace, labels: { ...props.labels, 'openfunction.io/gateway': `${gw.gatewayNamespace}.${gw.gatewayName}` } },
@@ -106,10 +109,14 @@ export class FunctionHttpRoute extends Construct {
   }
 }
 
-/** Lets HTTPRoutes of `fromNamespace` use the KEDA interceptor Service. @internal */
-export function interceptorReferenceGrant(scope: Construct, fromNamespace: string): ReferenceGrant {
-  return new ReferenceGrant(scope, `InterceptorGrant-${fromNamespace}`, {
-    metadata: { name: `openfunction-routes-from-${fromNamespace}`.slice(0, 63).replace(/-+$/, ''), namespace: KEDA_INTERCEPTOR.namespace },
+/**
+ * Lets the HTTPRoute of one function use the KEDA interceptor Service in its namespace (one grant
+ * per function, so functions stay independent of each other).
+ * @internal
+ */
+export function interceptorReferenceGrant(scope: Construct, functionName: string, fromNamespace: string): ReferenceGrant {
+  return new ReferenceGrant(scope, 'InterceptorGrant', {
+    metadata: { name: joinName(fromNamespace, functionName, 253), namespace: KEDA_INTERCEPTOR.namespace },
     spec: {
       from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: fromNamespace }],
       to: [{ group: '', kind: 'Service', name: KEDA_INTERCEPTOR.name }],
