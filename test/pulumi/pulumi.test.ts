@@ -129,3 +129,14 @@ test('a strategy the program does not define fails the program run like cdk8s sy
   expect(() => new ofn.Function('nostrategy', { image: 'r.io/a/b', source: HELLO.source, dockerfile: 'Dockerfile', strategy: elsewhere, namespace: 'demo' }))
     .toThrow(/strategy: ClusterBuildStrategy "kaniko-elsewhere" is defined in another app/);
 });
+
+test('a Kubernetes provider given to the component reaches every object', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const k8s = require('@pulumi/kubernetes') as typeof import('@pulumi/kubernetes');
+  const provider = new k8s.Provider('staging', { namespace: 'demo' });
+  const fn = new ofn.Function('provided', { image: 'r.io/a/b:1', namespace: 'demo' }, { providers: { kubernetes: provider } });
+  await settled(fn.resources);
+  const mine = registered.filter((r) => r.name.startsWith('provided:'));
+  expect(mine.length).toBeGreaterThan(0);
+  for (const r of mine) expect(r.provider).toMatch(/::staging::staging-id$/);
+});
