@@ -21,15 +21,20 @@ export interface BuilderImageOptions {
  * members are OpenFunction's builders, per language; {@link Builder.fromImage} takes any other.
  */
 export class Builder {
-  /** OpenFunction's Go builder (functions-framework-go). */
-  public static readonly GO = new Builder('go', 'openfunction/builder-go:v2.4.0-1.18');
-  /** OpenFunction's Node.js builder (functions-framework-nodejs). */
-  public static readonly NODEJS = new Builder('nodejs', 'openfunction/builder-node:v2-18');
-  /** OpenFunction's Java builder (functions-framework-java). */
+  // The images and tags OpenFunction documents for its builders (functions-framework per language).
+  /** OpenFunction's Go builder (Go 1.17, functions-framework-go). */
+  public static readonly GO = new Builder('go', 'openfunction/builder-go:v2.4.0-1.17');
+  /** OpenFunction's Node.js builder (Node 16, functions-framework-nodejs). */
+  public static readonly NODEJS = new Builder('nodejs', 'openfunction/builder-node:v2-16.15');
+  /** OpenFunction's Java builder (Java 18, functions-framework-java). */
   public static readonly JAVA = new Builder('java', 'openfunction/builder-java:v2-18');
-  /** OpenFunction's Python builder. */
+  /** OpenFunction's Java 11 builder. */
+  public static readonly JAVA_11 = new Builder('java', 'openfunction/builder-java:v2-11');
+  /** OpenFunction's Java 17 builder. */
+  public static readonly JAVA_17 = new Builder('java', 'openfunction/builder-java:v2-17');
+  /** OpenFunction's Python builder (Google Cloud buildpacks; set GOOGLE_FUNCTION_TARGET in buildEnv). */
   public static readonly PYTHON = new Builder('python', 'openfunction/gcp-builder:v1');
-  /** OpenFunction's .NET builder. */
+  /** OpenFunction's .NET builder (Google Cloud buildpacks; set GOOGLE_FUNCTION_TARGET in buildEnv). */
   public static readonly DOTNET = new Builder('dotnet', 'openfunction/gcp-builder:v1');
 
   /** The builders by language name, for {@link Builder.forLanguage}. */
@@ -71,7 +76,7 @@ export class Builder {
   public validate(): PropProblem[] {
     const problems: PropProblem[] = [];
     if (!this.image || !parseImageReference(this.image)) {
-      problems.push({ code: 'OFN_IMAGE_REF', prop: 'image', value: this.image, problem: 'is not a valid image reference', fix: 'use registry/repository[:tag][@digest], e.g. openfunction/builder-go:v2.4.0-1.18' });
+      problems.push({ code: 'OFN_IMAGE_REF', prop: 'image', value: this.image, problem: 'is not a valid image reference', fix: 'use registry/repository[:tag][@digest], e.g. openfunction/builder-go:v2.4.0-1.17' });
     }
     if (this.credentials && !isObjectName(this.credentials.name)) {
       problems.push({ code: 'OFN_SECRET_NAME', prop: 'credentials', value: this.credentials.name, problem: 'is not a valid Secret name', fix: 'use the name of an existing Secret' });

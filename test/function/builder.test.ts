@@ -1,10 +1,11 @@
 import { Builder } from '../../src';
 
-test('has an OpenFunction builder image per language', () => {
-  for (const b of [Builder.GO, Builder.NODEJS, Builder.JAVA, Builder.PYTHON, Builder.DOTNET]) {
-    expect(b.image).toMatch(/^openfunction\//);
-    expect(b.validate()).toEqual([]);
-  }
+test('has the builder image OpenFunction documents per language', () => {
+  expect([Builder.GO, Builder.NODEJS, Builder.JAVA, Builder.JAVA_11, Builder.JAVA_17, Builder.PYTHON, Builder.DOTNET].map((b) => b.image)).toEqual([
+    'openfunction/builder-go:v2.4.0-1.17', 'openfunction/builder-node:v2-16.15', 'openfunction/builder-java:v2-18', 'openfunction/builder-java:v2-11',
+    'openfunction/builder-java:v2-17', 'openfunction/gcp-builder:v1', 'openfunction/gcp-builder:v1',
+  ]);
+  for (const b of [Builder.GO, Builder.NODEJS, Builder.JAVA, Builder.PYTHON, Builder.DOTNET]) expect(b.validate()).toEqual([]);
   expect(Builder.languages).toEqual(['go', 'nodejs', 'java', 'python', 'dotnet']);
 });
 

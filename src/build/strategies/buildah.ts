@@ -6,7 +6,7 @@ import { declareParameters, rootWith, STRATEGY_IMAGES, StepResources, stepResour
 
 /** Props of {@link BuildahStrategy} and {@link WasmEdgeStrategy}. */
 export interface BuildahStrategyProps extends StandardStrategyBaseProps {
-  /** @default quay.io/containers/buildah:v1.39.4 */
+  /** @default quay.io/containers/buildah:v1.41.4 */
   readonly image?: string;
   /**
    * Resources of the build step.

@@ -67,7 +67,7 @@ export function declareParameters(strategy: StandardStrategy, declarations: Reco
 /** Image references the standard strategies use, pinned; each strategy's props override them. */
 export const STRATEGY_IMAGES = {
   bash: 'docker.io/library/bash:5.2.37',
-  buildah: 'quay.io/containers/buildah:v1.39.4',
+  buildah: 'quay.io/containers/buildah:v1.41.4',
   kaniko: 'gcr.io/kaniko-project/executor:v1.23.2',
   go: 'docker.io/library/golang:1.24',
 } as const;
