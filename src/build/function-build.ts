@@ -292,9 +292,12 @@ export class FunctionBuild extends Construct {
       })),
     };
 
+    // Shipwright links the push secret to the build's ServiceAccount (Tekton turns it into the
+    // steps' docker config); listing it here keeps the applied object equal to the desired one.
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName, namespace, labels },
       automountToken: false,
+      secrets: props.imageCredentials ? [kplus.Secret.fromSecretName(this, 'PushSecret', props.imageCredentials.name)] : undefined,
     });
     const pullSecrets = [builder?.credentials?.name].filter((n): n is string => !!n);
     if (pullSecrets.length) {

@@ -52,6 +52,7 @@ describe('a git buildpacks build', () => {
     const sa = only(result.objects, 'ServiceAccount');
     expect(sa.metadata.name).toBe('hello-build');
     expect(sa.automountServiceAccountToken).toBe(false);
+    expect(sa.secrets).toEqual([{ name: 'push-secret' }]);
     expect(result.build.serviceAccountName).toBe('hello-build');
   });
 
