@@ -36,6 +36,7 @@ const QUANTITY_FIELDS = new Set(['sizeLimit', 'divisor']);
 
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const PATH_SEGMENT = '^(?!\\.\\.?$)[^/%]+$';
 const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 
@@ -130,10 +131,13 @@ function coreDefinitions() {
       root.properties.kind = { const: k.kind };
       root.required = [...new Set(['apiVersion', 'kind', 'metadata', ...(root.required ?? [])])];
       // Objects we emit or apply always carry a name (generateName is for `kubectl create` only).
-      // Namespaces and Services are named with DNS labels, not subdomains.
+      // Namespaces and Services are named with DNS labels, RBAC objects with path segments (so
+      // `cert-manager:leaderelection` is fine), everything else with DNS subdomains.
       const nameRule = k.kind === 'Namespace' || k.kind === 'Service'
         ? { required: ['name'], properties: { name: { maxLength: 63, pattern: DNS_LABEL } } }
-        : { required: ['name'] };
+        : k.apiVersion.startsWith('rbac.authorization.k8s.io/')
+          ? { required: ['name'], properties: { name: { pattern: PATH_SEGMENT } } }
+          : { required: ['name'], properties: { name: { pattern: DNS_SUBDOMAIN } } };
       root.properties.metadata = { allOf: [{ $ref: `${base}#/definitions/V1ObjectMeta` }, nameRule] };
       return root;
     },
@@ -141,7 +145,7 @@ function coreDefinitions() {
 }
 
 function tightenObjectMeta(meta) {
-  meta.properties.name = { type: 'string', maxLength: 253, pattern: DNS_SUBDOMAIN };
+  meta.properties.name = { type: 'string', maxLength: 253 };
   meta.properties.namespace = { type: 'string', maxLength: 63, pattern: DNS_LABEL };
   meta.properties.labels = {
     type: 'object',

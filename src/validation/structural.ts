@@ -15,6 +15,8 @@
 export type JsonSchema = { [key: string]: any };
 
 /** Options for {@link toStrictSchema}. */
+const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
 export interface StrictSchemaOptions {
   /** `group/version` the root object must carry. */
   readonly apiVersion: string;
@@ -100,7 +102,8 @@ export function toStrictSchema(schema: JsonSchema, options: StrictSchemaOptions)
     apiVersion: { const: options.apiVersion },
     kind: { const: options.kind },
     // Objects we emit or apply always carry a name (generateName is for `kubectl create` only).
-    metadata: { allOf: [{ $ref: options.objectMetaRef }, { required: ['name'] }] },
+    // Custom resources are named with DNS subdomains unless their CRD says otherwise.
+    metadata: { allOf: [{ $ref: options.objectMetaRef }, { required: ['name'], properties: { name: { pattern: DNS_SUBDOMAIN } } }] },
   };
   root.required = [...new Set([...(root.required ?? []), 'apiVersion', 'kind', 'metadata'])];
   if (root.additionalProperties === undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {

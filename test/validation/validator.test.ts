@@ -205,3 +205,13 @@ test('a cluster-scoped object with a namespace is a problem', () => {
   const problems = SchemaValidator.default.validateObject({ ...minimalObject('shipwright.io/v1beta1/ClusterBuildStrategy'), metadata: { name: 'x', namespace: 'demo' } });
   expect(problems.map(String)).toEqual(['ClusterBuildStrategy/demo/x: metadata.namespace: ClusterBuildStrategy is cluster-scoped and takes no namespace; remove it']);
 });
+
+test('RBAC objects may be named with path segments; other kinds need DNS subdomains', () => {
+  const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cert-manager:leaderelection' }, rules: [] };
+  expect(SchemaValidator.default.validateObject(role)).toEqual([]);
+  expect(SchemaValidator.default.validateObject({ ...role, metadata: { name: 'a/b' } }).map((p) => p.path)).toEqual(['metadata.name']);
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a:b' } };
+  expect(SchemaValidator.default.validateObject(cm).map((p) => p.path)).toEqual(['metadata.name']);
+  const build = { ...minimalObject('shipwright.io/v1beta1/Build'), metadata: { name: 'Build_1' } };
+  expect(SchemaValidator.default.validateObject(build).map((p) => p.path)).toEqual(['metadata.name']);
+});
