@@ -1,19 +1,20 @@
 import { App } from 'cdk8s';
 import { AsyncFunctionsChart } from './async-functions';
-import { BuildStrategiesChart } from './build-strategies';
 import { CanaryChart } from './canary';
 import { DockerfileFunctionChart } from './dockerfile-function';
 import { GatewayRoutingChart } from './gateway-routing';
 import { HelloWorldGoChart } from './hello-world-go';
 import { KedaHttpFunctionChart } from './keda-http-function';
+import { FullPlatformChart, SyncPlatformChart } from './platform';
 
 /** Adds every example chart to `app`; `main.ts` synthesizes them and the tests validate them. */
 export function addExamples(app: App): void {
-  const platform = new BuildStrategiesChart(app, 'build-strategies');
+  const platform = new FullPlatformChart(app, 'platform');
+  new SyncPlatformChart(app, 'platform-sync-mirrored');
   new HelloWorldGoChart(app, 'hello-world-go');
   new KedaHttpFunctionChart(app, 'keda-http-function');
   new CanaryChart(app, 'canary');
   new AsyncFunctionsChart(app, 'async-functions');
   new GatewayRoutingChart(app, 'gateway-routing');
-  new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.strategies.kaniko! });
+  new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.platform.buildStrategies!.kaniko! });
 }

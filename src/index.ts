@@ -25,3 +25,8 @@ export { daprAppId, daprAnnotations } from './dapr/resolve';
 export * from './routing/gateway';
 export * from './routing/route';
 export * from './routing/templates';
+export * from './platform/versions';
+export * from './platform/manifest-source';
+export * from './platform/images';
+export * from './platform/footprint';
+export * from './platform/platform';

@@ -11,7 +11,7 @@ import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   chartObjects, Function as CdkFunction, FunctionGateway as CdkFunctionGateway, FunctionGatewayProps as CdkGatewayProps,
-  FunctionProps as CdkFunctionProps, FunctionRoute, KubeObject, RouteOptions, SchemaValidator,
+  FunctionProps as CdkFunctionProps, FunctionRoute, KubeObject, OpenFunctionPlatform, OpenFunctionPlatformProps, RouteOptions, SchemaValidator,
 } from '../index';
 import { stableStringify } from '../common/names';
 
@@ -95,10 +95,10 @@ function rank(o: KubeObject): number {
  * Validates the constructs of `charts` and registers their objects under `parent`, CRDs and
  * Namespaces first; returns the objects (as synthesized) and the resources by `Kind/ns/name`.
  */
-function registerCharts(parent: pulumi.ComponentResource, prefix: string, charts: readonly Chart[], options: AwaitOptions, resourceOptions: pulumi.CustomResourceOptions = {}) {
+function registerCharts(parent: pulumi.ComponentResource, prefix: string, charts: readonly Chart[], options: AwaitOptions, resourceOptions: pulumi.CustomResourceOptions = {}, validator = SchemaValidator.default) {
   for (const chart of charts) validateTree(chart);
   const objects = charts.flatMap((c) => chartObjects(c));
-  const problems = SchemaValidator.default.validateObjects(objects);
+  const problems = validator.validateObjects(objects);
   if (problems.length) throw new Error(problems.map(String).join('\n'));
   const crds: pulumi.CustomResource[] = [];
   const resources: Record<string, pulumi.CustomResource> = {};
@@ -242,6 +242,31 @@ export class FunctionGateway extends pulumi.ComponentResource {
   /** A route for a function on this gateway. */
   public route(options: RouteOptions = {}): FunctionRoute {
     return this.construct.route(options);
+  }
+}
+
+/** Arguments of the Pulumi {@link Platform}. */
+export type PlatformArgs = OpenFunctionPlatformProps;
+
+/**
+ * The OpenFunction platform as a Pulumi component (`openfunction:index:Platform`): CRDs and
+ * Namespaces first, custom resources depending on the CRDs. Create it before the functions, so
+ * they find its build strategies.
+ */
+export class Platform extends pulumi.ComponentResource {
+  public readonly construct: OpenFunctionPlatform;
+  public readonly objects: KubeObject[];
+  public readonly resources: Record<string, pulumi.CustomResource>;
+  /** Every image the platform uses. */
+  public readonly images: string[];
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('openfunction:index:Platform', name, {}, opts);
+    const chart = componentChart(name);
+    this.construct = new OpenFunctionPlatform(chart, name, args);
+    ({ objects: this.objects, resources: this.resources } = registerCharts(this, name, [chart], {}, {}, this.construct.validator));
+    this.images = this.construct.images();
+    this.registerOutputs({ images: this.images });
   }
 }
 

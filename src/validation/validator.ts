@@ -160,6 +160,7 @@ export class SchemaValidator {
   private readonly loaded = new Map<string, Validate>();
   private readonly extra = new Map<string, Validate>();
   private readonly extraClusterScoped = new Set<string>();
+  private readonly pending = new Map<string, () => Validate>();
   private runtimeAjv?: Ajv;
 
   constructor(options: SchemaValidatorOptions = {}) {
@@ -169,13 +170,13 @@ export class SchemaValidator {
 
   /** Every `apiVersion/kind` this validator has a schema for, sorted. */
   public get knownKinds(): string[] {
-    return [...new Set([...Object.keys(this.index), ...this.extra.keys()])].sort();
+    return [...new Set([...Object.keys(this.index), ...this.extra.keys(), ...this.pending.keys()])].sort();
   }
 
   /** Whether `apiVersion` + `kind` has a schema. */
   public knows(apiVersion: string, kind: string): boolean {
     const key = `${apiVersion}/${kind}`;
-    return key in this.index || this.extra.has(key);
+    return key in this.index || this.extra.has(key) || this.pending.has(key);
   }
 
   /**
@@ -187,16 +188,19 @@ export class SchemaValidator {
     if (crd.kind !== 'CustomResourceDefinition' || !spec?.group || !spec?.names?.kind) {
       throw new Error(`addCustomResourceDefinition: ${crd.kind}/${crd.metadata?.name ?? '?'} is not a CustomResourceDefinition`);
     }
-    this.runtimeAjv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    const meta = JSON.parse(fs.readFileSync(path.join(this.dir, 'schemas', 'core', 'definitions.json'), 'utf8'));
-    const metaDefinitions = Object.fromEntries(Object.entries(meta).filter(([k]) => ['V1ObjectMeta', 'V1ManagedFieldsEntry', 'V1OwnerReference'].includes(k))) as Record<string, JsonSchema>;
     for (const v of spec.versions ?? []) {
       if (!v.served) continue;
-      const apiVersion = `${spec.group}/${v.name}`;
-      const schema = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-      const strict = toStrictSchema(schema, { apiVersion, kind: spec.names.kind, metaDefinitions, objectMetaRef: '#/definitions/V1ObjectMeta' });
-      this.extra.set(`${apiVersion}/${spec.names.kind}`, this.runtimeAjv.compile(strict) as ValidateFunction);
-      if (spec.scope === 'Cluster') this.extraClusterScoped.add(`${apiVersion}/${spec.names.kind}`);
+      const key = `${spec.group}/${v.name}/${spec.names.kind}`;
+      // Compiled on first use: a platform brings dozens of large CRDs, few of whose kinds it emits.
+      this.pending.set(key, () => {
+        this.runtimeAjv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
+        const meta = JSON.parse(fs.readFileSync(path.join(this.dir, 'schemas', 'core', 'definitions.json'), 'utf8'));
+        const metaDefinitions = Object.fromEntries(Object.entries(meta).filter(([k]) => ['V1ObjectMeta', 'V1ManagedFieldsEntry', 'V1OwnerReference'].includes(k))) as Record<string, JsonSchema>;
+        const schema = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+        const strict = toStrictSchema(schema, { apiVersion: `${spec.group}/${v.name}`, kind: spec.names.kind, metaDefinitions, objectMetaRef: '#/definitions/V1ObjectMeta' });
+        return this.runtimeAjv.compile(strict) as ValidateFunction;
+      });
+      if (spec.scope === 'Cluster') this.extraClusterScoped.add(key);
     }
   }
 
@@ -250,7 +254,7 @@ export class SchemaValidator {
 
   private isClusterScoped(apiVersion: string, kind: string): boolean {
     const key = `${apiVersion}/${kind}`;
-    if (this.extra.has(key)) return this.extraClusterScoped.has(key);
+    if (this.extra.has(key) || this.pending.has(key)) return this.extraClusterScoped.has(key);
     return this.index[key]?.namespaced === false;
   }
 
@@ -258,6 +262,13 @@ export class SchemaValidator {
     const key = `${apiVersion}/${kind}`;
     const extra = this.extra.get(key);
     if (extra) return extra;
+    const compile = this.pending.get(key);
+    if (compile) {
+      const fn = compile();
+      this.extra.set(key, fn);
+      this.pending.delete(key);
+      return fn;
+    }
     const entry = this.index[key];
     if (!entry) return undefined;
     let fn = this.loaded.get(key);
@@ -293,7 +304,7 @@ export const SCHEMA_VALIDATION_CONTEXT = 'openfunction-constructs:schemaValidati
 /** Set to `false` (or `0`/`off`) to skip synth-time schema validation. */
 export const SCHEMA_VALIDATION_ENV = 'OFN_SCHEMA_VALIDATION';
 
-const enabledCharts = new WeakSet<Chart>();
+const chartValidators = new WeakMap<Chart, SchemaValidator | undefined>();
 
 /** Options for {@link SchemaValidation.addTo}. */
 export interface SchemaValidationOptions {
@@ -313,14 +324,20 @@ export interface SchemaValidationOptions {
  * the environment variable `OFN_SCHEMA_VALIDATION=false`.
  */
 export class SchemaValidation {
-  /** Adds the validation to `chart` (once; later calls do nothing). */
+  /**
+   * Adds the validation to `chart` (once). A later call with a `validator` makes the chart use that
+   * validator (for charts with kinds of their own CRDs, like the platform's).
+   */
   public static addTo(chart: Chart, options: SchemaValidationOptions = {}): void {
-    if (enabledCharts.has(chart)) return;
-    enabledCharts.add(chart);
+    if (chartValidators.has(chart)) {
+      if (options.validator) chartValidators.set(chart, options.validator);
+      return;
+    }
+    chartValidators.set(chart, options.validator);
     chart.node.addValidation({
       validate: () => {
         if (!SchemaValidation.isEnabled(chart)) return [];
-        const validator = options.validator ?? SchemaValidator.default;
+        const validator = chartValidators.get(chart) ?? SchemaValidator.default;
         return validator.validateChart(chart).map((p) => p.toString());
       },
     });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { addExamples } from '../../examples';
-import { chartObjects, SchemaValidator } from '../../src';
+import { chartObjects, OpenFunctionPlatform, SchemaValidator } from '../../src';
 
 describe('example app', () => {
   let app: App;
@@ -13,11 +13,15 @@ describe('example app', () => {
     addExamples(app);
   });
 
-  test('every object of every example validates against its upstream schema', () => {
+  test('every object of every example validates against its upstream schema (platform kinds against the platform\'s CRDs)', () => {
     const charts = app.node.children.filter((c): c is Chart => c instanceof Chart);
     expect(charts.length).toBeGreaterThan(0);
-    for (const chart of charts) expect(chartObjects(chart).length).toBeGreaterThan(0);
-    expect(SchemaValidator.default.validateApp(app).map(String)).toEqual([]);
+    for (const chart of charts) {
+      const objects = chartObjects(chart);
+      expect(objects.length).toBeGreaterThan(0);
+      const platform = chart.node.children.find((c) => c instanceof OpenFunctionPlatform) as OpenFunctionPlatform | undefined;
+      expect((platform?.validator ?? SchemaValidator.default).validateObjects(objects).map(String)).toEqual([]);
+    }
   });
 
   const objectsOf = (id: string) => chartObjects(app.node.findChild(id) as Chart) as any[];
@@ -74,6 +78,15 @@ describe('example app', () => {
     const routes = objectsOf('gateway-routing').filter((o) => o.kind === 'HTTPRoute');
     expect(routes.map((r) => r.spec.hostnames[0])).toEqual(['hello.demo.fn.example.com', 'api.fn.example.com']);
     expect(objectsOf('gateway-routing').find((o) => o.kind === 'Certificate').spec.issuerRef.name).toBe('letsencrypt-prod');
+  });
+
+  test('the platform examples: the full platform with strategies, and a sync-only one pulling through a mirror', () => {
+    const full = objectsOf('platform');
+    expect(full.filter((o) => o.kind === 'ClusterBuildStrategy')).toHaveLength(5);
+    expect(full[0].kind).toBe('Namespace');
+    const mirrored = (app.node.findChild('platform-sync-mirrored') as any).platform;
+    expect(mirrored.components).toEqual(['gateway-api', 'cert-manager', 'tekton-pipelines', 'shipwright-build', 'knative-serving', 'contour']);
+    for (const image of mirrored.images()) expect(image).toMatch(/^registry\.internal\.example\.com\/mirror\//);
   });
 
   test('the Dockerfile functions build with the wasmedge strategy and with kaniko', () => {

@@ -140,3 +140,21 @@ test('a Kubernetes provider given to the component reaches every object', async 
   expect(mine.length).toBeGreaterThan(0);
   for (const r of mine) expect(r.provider).toMatch(/::staging::staging-id$/);
 });
+
+test('the Platform component registers CRDs first and makes custom resources depend on them', async () => {
+  const from = registered.length;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('path') as typeof import('path');
+  const { ManifestSource, PlatformComponent } = await import('../../src');
+  const platform = new ofn.Platform('ofn', {
+    kubernetesVersion: '1.33', components: [PlatformComponent.KEDA, PlatformComponent.DAPR],
+    manifests: ManifestSource.mirror(path.join(__dirname, '..', 'fixtures', 'platform-mirror')),
+  });
+  await settled(platform.resources);
+  const mine = registered.slice(from).filter((r) => r.name.startsWith('ofn:'));
+  const kinds = mine.map((r) => r.inputs.kind);
+  expect(kinds.slice(0, 2)).toEqual(['Namespace', 'Namespace']);
+  expect(kinds.indexOf('CustomResourceDefinition')).toBeLessThan(kinds.indexOf('Deployment'));
+  expect(platform.images).toEqual(['ghcr.io/dapr/daprd:1.18.3', 'ghcr.io/dapr/injector:1.18.3', 'ghcr.io/kedacore/keda:2.20.2']);
+  expect(ofn.comparable(mine.map((r) => r.inputs))).toEqual(ofn.comparable(platform.objects));
+});
