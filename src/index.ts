@@ -30,3 +30,4 @@ export * from './platform/manifest-source';
 export * from './platform/images';
 export * from './platform/footprint';
 export * from './platform/platform';
+export * from './platform/sizing';

@@ -7,6 +7,10 @@ export interface Footprint {
   readonly memoryRequestBytes: number;
   readonly cpuLimitMillis: number;
   readonly memoryLimitBytes: number;
+  /** Pods the workloads run (replicas; a DaemonSet counts once). */
+  readonly pods: number;
+  /** Containers and init containers without a CPU or memory request (BestEffort risk). */
+  readonly containersWithoutRequests: number;
 }
 
 const MEMORY_SUFFIX: Record<string, number> = {
@@ -34,11 +38,15 @@ export function memoryBytes(q: string | number | undefined): number {
  * times its replicas (a DaemonSet counts once, per node).
  */
 export function footprintOf(objects: readonly KubeObject[]): Footprint {
-  let cpuRequestMillis = 0, memoryRequestBytes = 0, cpuLimitMillis = 0, memoryLimitBytes = 0;
+  let cpuRequestMillis = 0, memoryRequestBytes = 0, cpuLimitMillis = 0, memoryLimitBytes = 0, pods = 0, containersWithoutRequests = 0;
   for (const o of objects) {
     const pod = podSpecOf(o);
     if (!pod) continue;
     const replicas = typeof (o as any).spec?.replicas === 'number' ? (o as any).spec.replicas : 1;
+    pods += replicas;
+    for (const c of [...pod.initContainers ?? [], ...pod.containers ?? []]) {
+      if (c.resources?.requests?.cpu === undefined || c.resources?.requests?.memory === undefined) containersWithoutRequests++;
+    }
     // Init containers run before the app containers, so a pod reserves the larger of the two.
     const sum = (list: any[] | undefined, pick: (r: any) => number) => (list ?? []).reduce((n, c) => n + pick(c.resources ?? {}), 0);
     const max = (list: any[] | undefined, pick: (r: any) => number) => (list ?? []).reduce((n, c) => Math.max(n, pick(c.resources ?? {})), 0);
@@ -48,5 +56,5 @@ export function footprintOf(objects: readonly KubeObject[]): Footprint {
     cpuLimitMillis += pick((r) => cpuMillis(r.limits?.cpu));
     memoryLimitBytes += pick((r) => memoryBytes(r.limits?.memory));
   }
-  return { cpuRequestMillis, memoryRequestBytes, cpuLimitMillis, memoryLimitBytes };
+  return { cpuRequestMillis, memoryRequestBytes, cpuLimitMillis, memoryLimitBytes, pods, containersWithoutRequests };
 }

@@ -9,6 +9,7 @@ import { KubeObject, SchemaValidation, SchemaValidator } from '../validation/val
 import { Footprint, footprintOf } from './footprint';
 import { imagesOf, RegistryRewrite, rewriteImage, rewriteTargetProblem, visitImages } from './images';
 import { ManifestSource } from './manifest-source';
+import { applySizing, PlatformSizing, SizingProfile } from './sizing';
 import {
   COMPONENT_DEPENDENCIES, componentFiles, ComponentVersions, KnativeNetworking, PlatformComponent, PlatformPreset, VERSION_MATRIX,
 } from './versions';
@@ -53,6 +54,12 @@ export interface OpenFunctionPlatformProps {
    * @default false
    */
   readonly wasmRuntimeClass?: boolean;
+  /**
+   * How much the control planes ask for: a profile (small, default, HA) and per-workload overrides.
+   * Every container gets CPU and memory requests and a memory limit, whatever the profile.
+   * @default - SizingProfile.DEFAULT
+   */
+  readonly sizing?: PlatformSizing;
   /**
    * More Knative `config-features` flags.
    * @default - only what functions need (`kubernetes.podspec-fieldref: enabled`)
@@ -126,6 +133,8 @@ export class OpenFunctionPlatform extends Construct {
   public readonly knativeNetworking?: KnativeNetworking;
   /** The standard build strategies, when Shipwright is installed. */
   public readonly buildStrategies?: StandardBuildStrategies;
+  /** The sizing profile applied. */
+  public readonly sizingProfile: SizingProfile;
   /** The validator for this platform's objects: the shipped schemas plus the platform's own CRDs. */
   public readonly validator: SchemaValidator;
   private readonly objectsByComponent = new Map<string, KubeObject[]>();
@@ -199,6 +208,9 @@ export class OpenFunctionPlatform extends Construct {
       const rewrite = props.registryRewrite;
       for (const list of this.objectsByComponent.values()) for (const o of list) visitImages(o, (image) => rewriteImage(image, rewrite));
     }
+
+    for (const list of this.objectsByComponent.values()) list.push(...applySizing(list, props.sizing));
+    this.sizingProfile = props.sizing?.profile ?? SizingProfile.DEFAULT;
 
     const all = [...this.objectsByComponent.values()].flat();
     this.validator = new SchemaValidator();

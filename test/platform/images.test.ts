@@ -51,5 +51,5 @@ test('quantities and footprints', () => {
     deployment({ initContainers: [{ resources: { requests: { cpu: '500m' } } }], containers: [{ resources: { requests: { cpu: '100m', memory: '1Mi' }, limits: { memory: '2Mi' } } }, { resources: { requests: { cpu: '100m' } } }] }, 3),
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } },
   ]);
-  expect(fp).toEqual({ cpuRequestMillis: 1500, memoryRequestBytes: 3 * 2 ** 20, cpuLimitMillis: 0, memoryLimitBytes: 6 * 2 ** 20 });
+  expect(fp).toEqual({ cpuRequestMillis: 1500, memoryRequestBytes: 3 * 2 ** 20, cpuLimitMillis: 0, memoryLimitBytes: 6 * 2 ** 20, pods: 3, containersWithoutRequests: 2 });
 });

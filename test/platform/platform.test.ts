@@ -67,7 +67,7 @@ describe('the full platform from the fixture mirror', () => {
 
   test('reports the declared requests and limits per component and in total, replicas counted', () => {
     const fp = p.footprint();
-    expect(fp.components['knative-serving']).toEqual({ cpuRequestMillis: 2 * 100 + 200, memoryRequestBytes: (2 * 100 + 200) * 2 ** 20, cpuLimitMillis: 0, memoryLimitBytes: 3 * 128 * 2 ** 20 });
+    expect(fp.components['knative-serving']).toEqual({ cpuRequestMillis: 2 * 100 + 200, memoryRequestBytes: (2 * 100 + 200) * 2 ** 20, cpuLimitMillis: 0, memoryLimitBytes: 3 * 128 * 2 ** 20, pods: 3, containersWithoutRequests: 0 });
     expect(fp.components['keda-http-add-on'].cpuRequestMillis).toBe(750);
     expect(fp.total.cpuRequestMillis).toBe(100 + 100 + 50 + 400 + 100 + 750 + 100 + 100);
   });
@@ -169,12 +169,14 @@ withShared('the full platform from the upstream mirror', () => {
     for (const e of used) for (const image of e.images) expect(images).toContain(image);
   });
 
-  test('the footprint of the 1.33 platform', () => {
+  test('the footprint of the 1.33 platform: upstream requests plus those the library adds', () => {
     const { p } = platform({}, SHARED);
     const fp = p.footprint();
-    expect(fp.total).toEqual({ cpuRequestMillis: 2850, memoryRequestBytes: 1499463680, cpuLimitMillis: 12500, memoryLimitBytes: 12914262016 });
+    // Upstream declares 2850m / 1430Mi; the twelve containers it leaves without requests add 970m / 1380Mi.
+    expect(fp.total).toEqual({ cpuRequestMillis: 3820, memoryRequestBytes: 2891972608, cpuLimitMillis: 12500, memoryLimitBytes: 18777899008, pods: 31, containersWithoutRequests: 0 });
     expect(fp.components['knative-serving'].cpuRequestMillis).toBe(1000);
     expect(fp.components['keda-http-add-on'].cpuRequestMillis).toBe(1250);
+    expect(fp.components.dapr).toMatchObject({ cpuRequestMillis: 50 + 100 + 50 + 50 + 3 * 100, pods: 7 });
   });
 
   test('a registry rewrite leaves no image on its upstream registry', () => {
