@@ -54,9 +54,9 @@ export interface IDaprComponent {
 export interface KedaTriggerOptions {
   /** Dapr app id of the function (Dapr's default consumer group for some components). */
   readonly appId: string;
-  /** Pub-sub topic the function subscribes to. */
+  /** Pub-sub topic the function subscribes to. @default - the component's own topic, if it has one */
   readonly topic?: string;
-  /** Scale out when the backlog per replica exceeds this (Kafka lag, stream pending entries...). */
+  /** Scale out when the backlog per replica exceeds this (Kafka lag, stream pending entries...). @default 10 */
   readonly lagThreshold?: number;
 }
 

@@ -22,7 +22,10 @@ export interface KafkaAuth {
 export interface KafkaOptions extends ComponentOptions {
   /** Broker addresses, `host:port`. */
   readonly brokers: string[];
-  /** Consumer group of functions reading from Kafka. */
+  /**
+   * Consumer group of functions reading from Kafka; required to read topics or scale on lag.
+   * @default - none (output bindings need none)
+   */
   readonly consumerGroup?: string;
   /** Topics a binding reads (input bindings). @default [] */
   readonly topics?: string[];
@@ -86,7 +89,9 @@ export interface SqlStateOptions extends ComponentOptions {
 export interface MongoStateOptions extends ComponentOptions {
   /** `host:port`. */
   readonly host: string;
+  /** @default - no authentication */
   readonly username?: string;
+  /** @default - no authentication */
   readonly password?: SecretKeyRef;
   /** @default - Dapr's default database */
   readonly databaseName?: string;

@@ -47,7 +47,10 @@ export interface DaprSidecarOptions {
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** @default - Dapr's defaults (none set) */
   readonly cpuRequest?: string;
+  /** @default - Dapr's defaults (none set) */
   readonly memoryRequest?: string;
+  /** @default - Dapr's defaults (none set) */
   readonly cpuLimit?: string;
+  /** @default - Dapr's defaults (none set) */
   readonly memoryLimit?: string;
 }

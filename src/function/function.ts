@@ -50,6 +50,7 @@ export interface FunctionProps extends FunctionBuildOptions {
   /**
    * The function's image: what the build pushes and what serving runs. Leave it out only for
    * `source: FunctionSource.fromImage(...)`.
+   * @default - the prebuilt source image; required otherwise
    */
   readonly image?: string;
   /**

@@ -108,7 +108,10 @@ export interface SourceConfig {
 
 /** What binding a source may depend on. */
 export interface SourceBindOptions {
-  /** The image the build pushes; local bundles derive their repository from it. */
+  /**
+   * The image the build pushes; local bundles derive their repository from it.
+   * @default - none: a local bundle is named `function-source:<hash>`
+   */
   readonly outputImage?: string;
 }
 

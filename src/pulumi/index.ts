@@ -170,10 +170,11 @@ export class Cdk8sChart extends pulumi.ComponentResource {
 
 /** Arguments of the Pulumi {@link Function}: the cdk8s props, with Inputs where outputs are common. */
 export interface FunctionArgs extends Omit<CdkFunctionProps, 'image' | 'namespace' | 'route'>, AwaitOptions {
-  /** The image (e.g. a registry resource's output). */
+  /** The image (e.g. a registry resource's output). @default - the prebuilt source image */
   readonly image?: pulumi.Input<string>;
+  /** @default - none: the provider's default namespace */
   readonly namespace?: pulumi.Input<string>;
-  /** A route on a Pulumi {@link FunctionGateway}. */
+  /** A route on a Pulumi {@link FunctionGateway}. @default - no route */
   readonly route?: FunctionRoute;
 }
 

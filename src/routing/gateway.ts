@@ -55,11 +55,13 @@ export interface FunctionGatewayProps {
   /**
    * GatewayClass of the Gateway this construct creates. Exactly one of `gatewayClassName` and
    * `existingGateway`.
+   * @default - none: give this or existingGateway
    */
   readonly gatewayClassName?: string;
   /**
    * A Gateway the cluster already runs; routes attach to it and nothing is created. Its listeners
    * must accept `*.<domain>` routes from the functions' namespaces.
+   * @default - none: give this or gatewayClassName
    */
   readonly existingGateway?: { readonly name: string; readonly namespace: string };
   /** @default 80 */

@@ -13,6 +13,7 @@ export type RouteBackend =
 /** Props of {@link FunctionHttpRoute}. */
 export interface FunctionHttpRouteProps {
   readonly functionName: string;
+  /** @default - none: the namespace the objects are applied to */
   readonly namespace?: string;
   readonly labels: Record<string, string>;
   readonly route: FunctionRoute;

@@ -10,6 +10,7 @@ import { AsyncServingOptions, AsyncWorkload, ScalingRules } from './serving';
 /** Props of {@link AsyncServing}. */
 export interface AsyncServingProps {
   readonly name: string;
+  /** @default - none: the namespace the objects are applied to */
   readonly namespace?: string;
   readonly labels: Record<string, string>;
   readonly pod: FunctionPod;

@@ -8,6 +8,7 @@ import { KedaHttpServingOptions } from './serving';
 /** Props of {@link KedaHttpServing}. */
 export interface KedaHttpServingProps {
   readonly name: string;
+  /** @default - none: the namespace the objects are applied to */
   readonly namespace?: string;
   readonly labels: Record<string, string>;
   readonly pod: FunctionPod;

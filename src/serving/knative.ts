@@ -9,6 +9,7 @@ import { KnativeMetric, KnativeServingOptions } from './serving';
 /** Props of {@link KnativeServing}. */
 export interface KnativeServingProps {
   readonly name: string;
+  /** @default - none: the namespace the objects are applied to */
   readonly namespace?: string;
   readonly labels: Record<string, string>;
   readonly version: string;

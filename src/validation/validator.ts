@@ -262,15 +262,16 @@ export class SchemaValidator {
     const key = `${apiVersion}/${kind}`;
     const extra = this.extra.get(key);
     if (extra) return extra;
-    const compile = this.pending.get(key);
-    if (compile) {
+    const entry = this.index[key];
+    if (!entry) {
+      // Kinds the shipped schemas do not cover: compile the added CRD's schema on first use.
+      const compile = this.pending.get(key);
+      if (!compile) return undefined;
       const fn = compile();
       this.extra.set(key, fn);
       this.pending.delete(key);
       return fn;
     }
-    const entry = this.index[key];
-    if (!entry) return undefined;
     let fn = this.loaded.get(key);
     if (!fn) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

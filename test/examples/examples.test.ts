@@ -97,6 +97,11 @@ describe('example app', () => {
     expect(builds[1].spec.paramValues[1]).toEqual({ name: 'build-args', values: [{ value: '--build-arg=RUST_VERSION=1.80' }] });
   });
 
+  test('examples/README.md lists every example', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'README.md'), 'utf8');
+    for (const chart of app.charts) expect(readme).toContain(`| \`${chart.node.id}\` |`);
+  });
+
   test('synthesizing writes one manifest per chart, each parseable YAML with the same objects', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ofn-examples-'));
     try {

@@ -1,0 +1,60 @@
+// `npm run bench`: side-by-side measurements, printed as ratios. Absolute times are context only.
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { OpenFunctionPlatform, SizingProfile } from '../src';
+import { benchManifests, realManifests } from './app';
+
+interface Result { ms: number; maxRssMiB: number; yamlBytes: number; objects: number }
+
+function run(mode: string, n: number, env: Record<string, string> = {}): Result {
+  const runs: Result[] = [];
+  // Median of three: these machines are noisy.
+  for (let i = 0; i < 3; i++) {
+    const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'case.ts'), mode, String(n)], {
+      env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    runs.push(JSON.parse(out.trim().split('\n').pop()!));
+  }
+  return runs.sort((a, b) => a.ms - b.ms)[1];
+}
+
+const f = (x: number, d = 2) => x.toFixed(d);
+console.log(`manifests: ${realManifests() ? process.env.OFN_MANIFEST_MIRROR : 'synthetic test mirror (set OFN_MANIFEST_MIRROR for real ones)'}`);
+
+console.log('\n1. platform + N functions (median of 3 fresh processes)');
+const sizes = [10, 100, 1000];
+const results = sizes.map((n) => ({ n, r: run('library', n) }));
+for (const { n, r } of results) console.log(`   N=${String(n).padStart(4)}  ${f(r.ms, 0).padStart(6)} ms  ${f(r.maxRssMiB, 0).padStart(5)} MiB peak  ${r.objects} objects`);
+const slope = (a: typeof results[0], b: typeof results[0]) => (b.r.ms - a.r.ms) / (b.n - a.n);
+const s1 = slope(results[0], results[1]);
+const s2 = slope(results[1], results[2]);
+console.log(`   per-function slope: ${f(s1)} ms (10->100), ${f(s2)} ms (100->1000); ratio ${f(s2 / s1)} (1.0 = linear)`);
+console.log(`   platform + 100 functions: ${f(results[1].r.ms / 3000)} of the 3 s budget`);
+
+console.log('\n2. library overhead: our constructs vs plain ApiObjects with the same JSON (100 functions, no platform)');
+const lib = run('functions-only', 100);
+const plain = run('plain', 100);
+console.log(`   ${f(lib.ms, 0)} ms vs ${f(plain.ms, 0)} ms: ratio ${f(lib.ms / plain.ms)} (target <= 1.3)`);
+const noval = run('functions-only', 100, { OFN_SCHEMA_VALIDATION: 'false' });
+console.log(`   schema validation on vs off: ${f(lib.ms, 0)} ms vs ${f(noval.ms, 0)} ms: ratio ${f(lib.ms / noval.ms)}`);
+console.log(`   without validation vs plain ApiObjects: ratio ${f(noval.ms / plain.ms)}`);
+
+console.log('\n3. Pulumi front-end (mocks) vs cdk8s, 100 functions, no platform');
+const pul = run('pulumi', 100);
+console.log(`   ${f(pul.ms, 0)} ms vs ${f(lib.ms, 0)} ms: ratio ${f(pul.ms / lib.ms)}; ${pul.objects} resources registered`);
+
+console.log('\n4. output size and footprint');
+console.log(`   YAML per function: ${f((lib.yamlBytes) / 100 / 1024, 1)} KiB (mixed Knative, KEDA HTTP and async functions, routes included)`);
+const chart = new Chart(Testing.app(), 'p');
+const footprint = (profile: SizingProfile) => new OpenFunctionPlatform(new Chart(Testing.app(), 'p'), 'ofn', { kubernetesVersion: '1.33', manifests: benchManifests(), sizing: { profile } }).footprint().total;
+const upstream = new OpenFunctionPlatform(chart, 'ofn', { kubernetesVersion: '1.33', manifests: benchManifests() });
+// OpenFunction's published install: its controller (100m / 20Mi) on top of the same dependencies, as upstream declares them.
+const deps = upstream.footprint().total;
+const ofnCpu = deps.cpuRequestMillis + 100;
+const ofnMem = deps.memoryRequestBytes + 20 * 2 ** 20;
+for (const profile of [SizingProfile.DEFAULT, SizingProfile.SMALL]) {
+  const ours = footprint(profile);
+  console.log(`   ${profile.padEnd(7)} platform: ${ours.cpuRequestMillis}m / ${f(ours.memoryRequestBytes / 2 ** 20, 0)}Mi requested, ${ours.pods} pods; vs OpenFunction: CPU ${f(ours.cpuRequestMillis / ofnCpu)}, memory ${f(ours.memoryRequestBytes / ofnMem)}`);
+}
+console.log('   (the default profile declares requests for the twelve containers upstream leaves BestEffort, so its declared total is higher; small is the like-for-like minimum)');
