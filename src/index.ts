@@ -31,3 +31,5 @@ export * from './platform/images';
 export * from './platform/footprint';
 export * from './platform/platform';
 export * from './platform/sizing';
+export * from './migrate/reader';
+export * from './migrate/convert';

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Function } from '../function/function';
+import { convert, parseDocuments } from '../migrate/convert';
+import { MigrationError } from '../migrate/reader';
 import { Footprint } from '../platform/footprint';
+import { chartObjects } from '../validation/validator';
 import { ManifestSource } from '../platform/manifest-source';
 import { OpenFunctionPlatform, OpenFunctionPlatformProps } from '../platform/platform';
 import { SizingProfile } from '../platform/sizing';
@@ -19,6 +23,9 @@ export interface CliIo {
 const HELP = `ofn-synth: OpenFunction functions and platform, synthesized with openfunction-constructs
 
 Usage:
+  ofn-synth convert <file|dir|-> [-o <dir>]
+      OpenFunction Function and Gateway YAML to this library's objects (multi-document YAML on
+      stdout, or <dir>/<file>.k8s.yaml per input); warnings and errors on stderr
   ofn-synth images   [platform options] [--mirror <registry/prefix>]
       every image the platform uses, one per line (for mirroring)
   ofn-synth describe [platform options] [--app <module>]
@@ -80,6 +87,47 @@ function describeFunction(fn: Function, io: CliIo): void {
   if (!fn.addresses.length && fn.internalUrl) io.out(`  url      ${fn.internalUrl} (Internal)\n`);
 }
 
+function inputsOf(args: string[]): { name: string; text: () => string }[] {
+  if (!args.length) throw new Error('convert needs a file, a directory or - for stdin');
+  return args.flatMap((arg) => {
+    if (arg === '-') return [{ name: '<stdin>', text: () => fs.readFileSync(0, 'utf8') }];
+    if (!fs.existsSync(arg)) throw new Error(`${arg}: no such file or directory`);
+    if (fs.statSync(arg).isDirectory()) {
+      return fs.readdirSync(arg).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => ({ name: path.join(arg, f), text: () => fs.readFileSync(path.join(arg, f), 'utf8') }));
+    }
+    return [{ name: arg, text: () => fs.readFileSync(arg, 'utf8') }];
+  });
+}
+
+function convertCommand(args: string[], outdir: string | undefined, io: CliIo): number {
+  let failed = false;
+  const outputs: string[] = [];
+  for (const input of inputsOf(args)) {
+    try {
+      const result = convert(parseDocuments(input.text(), input.name));
+      const problems: string[] = [];
+      for (const c of result.app.node.findAll()) problems.push(...c.node.validate());
+      if (problems.length) throw new Error(problems.join('\n'));
+      for (const w of result.warnings) io.err(`warning: ${w}\n`);
+      const yaml = Yaml.stringify(...result.app.charts.flatMap((c) => chartObjects(c)));
+      if (outdir) {
+        fs.mkdirSync(outdir, { recursive: true });
+        const target = path.join(outdir, `${path.basename(input.name).replace(/\.ya?ml$/, '')}.k8s.yaml`);
+        fs.writeFileSync(target, yaml);
+        io.err(`wrote ${target} (${result.functions.length} functions)\n`);
+      } else {
+        outputs.push(yaml);
+      }
+    } catch (e) {
+      failed = true;
+      const lines = e instanceof MigrationError ? e.problems.map(String) : [`${input.name}: ${(e as Error).message}`];
+      for (const line of lines) io.err(`error: ${line}\n`);
+    }
+  }
+  if (outputs.length) io.out(outputs.join('---\n'));
+  return failed ? 1 : 0;
+}
+
 /** Runs the command line; returns the exit code. */
 export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
   let parsed;
@@ -96,6 +144,7 @@ export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.wr
         'manifests': { type: 'string' },
         'mirror': { type: 'string' },
         'app': { type: 'string' },
+        'output': { type: 'string', short: 'o' },
       },
     });
   } catch (e) {
@@ -120,6 +169,7 @@ export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.wr
       manifests: values.manifests ? ManifestSource.mirror(values.manifests) : undefined,
       registryRewrite: values.mirror ? { registries: { '*': values.mirror } } : undefined,
     });
+    if (command === 'convert') return convertCommand(positionals.slice(1), values.output, io);
     if (command === 'images') {
       const p = new OpenFunctionPlatform(new Chart(new App({ outdir: '.' }), 'platform'), 'openfunction', platformProps());
       for (const image of p.images()) io.out(`${image}\n`);

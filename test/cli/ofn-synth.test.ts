@@ -46,7 +46,39 @@ test('describe --app lists every function with build, serving and URL', () => {
 });
 
 test('bad input: an unknown command, an unsupported version, a missing mirror file', () => {
-  expect(run('convert')).toMatchObject({ code: 2, err: expect.stringContaining('unknown command "convert"') });
+  expect(run('deploy')).toMatchObject({ code: 2, err: expect.stringContaining('unknown command "deploy"') });
   expect(run('images', '--manifests', FIXTURE, '--kubernetes-version', '1.20')).toMatchObject({ code: 1, err: expect.stringContaining('kubernetesVersion: is not a Kubernetes version the version matrix covers (got "1.20")') });
   expect(run('images', '--manifests', '/nonexistent')).toMatchObject({ code: 1, err: expect.stringContaining('manifest mirror /nonexistent has no') });
+});
+
+describe('convert', () => {
+  const OF = path.join(__dirname, '..', 'fixtures', 'openfunction');
+
+  test('writes the objects of a Function file as multi-document YAML, warnings on stderr', () => {
+    const { code, out, err } = run('convert', path.join(OF, 'wasmedge.yaml'));
+    expect(code).toBe(0);
+    const docs = out.split(/^---$/m);
+    expect(docs.length).toBe(4);
+    expect(out).toContain('kind: Build\n');
+    expect(out).toContain('name: wasmedge\n');
+    expect(err).toMatch(/^warning: .*wasmedge\.yaml#0: spec\.route\.gatewayRef: names Gateway openfunction\/openfunction/);
+  });
+
+  test('a directory converts file by file into -o; a bad file writes nothing and fails the run', () => {
+    const fs = jest.requireActual('fs') as typeof import('fs');
+    const os = jest.requireActual('os') as typeof import('os');
+    const input = fs.mkdtempSync(path.join(os.tmpdir(), 'ofn-in-'));
+    const output = fs.mkdtempSync(path.join(os.tmpdir(), 'ofn-out-'));
+    fs.copyFileSync(path.join(OF, 'function-sample.yaml'), path.join(input, 'good.yaml'));
+    fs.writeFileSync(path.join(input, 'bad.yaml'), 'apiVersion: core.openfunction.io/v1beta2\nkind: Function\nmetadata:\n  name: f\nspec: {}\n');
+    const { code, err } = run('convert', input, '-o', output);
+    expect(code).toBe(1);
+    expect(fs.readdirSync(output)).toEqual(['good.k8s.yaml']);
+    expect(err).toContain(`error: ${path.join(input, 'bad.yaml')}#0: spec.image: is required`);
+    expect(err).toContain(`wrote ${path.join(output, 'good.k8s.yaml')} (1 functions)`);
+  });
+
+  test('convert without input is a usage error', () => {
+    expect(run('convert')).toMatchObject({ code: 1, err: expect.stringContaining('convert needs a file, a directory or - for stdin') });
+  });
 });
