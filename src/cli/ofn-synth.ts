@@ -199,4 +199,11 @@ export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.wr
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  // `ofn-synth images | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  process.exitCode = main(process.argv.slice(2));
+}
