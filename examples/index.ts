@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { addAcmeApp } from './acme-template/app';
 import { AsyncFunctionsChart } from './async-functions';
 import { CanaryChart } from './canary';
 import { DockerfileFunctionChart } from './dockerfile-function';
@@ -16,5 +17,6 @@ export function addExamples(app: App): void {
   new CanaryChart(app, 'canary');
   new AsyncFunctionsChart(app, 'async-functions');
   new GatewayRoutingChart(app, 'gateway-routing');
+  addAcmeApp(app);
   new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.platform.buildStrategies!.kaniko! });
 }

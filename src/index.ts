@@ -33,3 +33,5 @@ export * from './platform/platform';
 export * from './platform/sizing';
 export * from './migrate/reader';
 export * from './migrate/convert';
+export * from './function/defaults';
+export * from './function/policy';

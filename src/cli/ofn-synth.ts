@@ -84,6 +84,7 @@ function describeFunction(fn: Function, io: CliIo): void {
   if (fn.build) io.out(`  build    Build ${fn.buildName}, BuildRun ${fn.buildRunName}, strategy ${fn.build.strategy.kind} ${fn.build.strategy.strategyName}\n`);
   io.out(`  serving  ${fn.servingEngine}${fn.revisionName ? ` (revision ${fn.revisionName})` : ''}${fn.daprAppId ? `, Dapr app ${fn.daprAppId}` : ''}\n`);
   for (const a of fn.addresses) io.out(`  url      ${a.value} (${a.type})\n`);
+  if (fn.appliedDefaults.length) io.out(`  defaults ${fn.appliedDefaults.join(', ')} (from FunctionDefaults)\n`);
   if (!fn.addresses.length && fn.internalUrl) io.out(`  url      ${fn.internalUrl} (Internal)\n`);
 }
 

@@ -10,7 +10,7 @@ import { FunctionHttpRoute, routeHostsAndPaths, routeProblems } from '../routing
 import { AsyncServing } from '../serving/async';
 import { funcContextV1beta1, funcContextV1beta2 } from '../serving/func-context';
 import { functionPod } from '../serving/function-pod';
-import { effectiveHooks, FunctionDefaults, HooksOptions } from '../serving/hooks';
+import { effectiveHooks, HooksOptions } from '../serving/hooks';
 import { KedaHttpServing } from '../serving/keda-http';
 import { KnativeServing } from '../serving/knative';
 import { Serving, ServingEngine } from '../serving/serving';
@@ -20,6 +20,8 @@ import { parseImageReference } from '../common/image';
 import { isDnsLabel } from '../common/names';
 import { SecretRef } from '../common/refs';
 import { SchemaValidation } from '../validation/validator';
+import { FunctionDefaults, FunctionDefaultsProps } from './defaults';
+import { FunctionFacts } from './policy';
 import { FunctionSource, LocalBundle, SourceType } from './source';
 
 /** What runs the function's image. */
@@ -179,9 +181,14 @@ export class Function extends Construct {
   /** `FUNC_CONTEXT` and `FUNC_CONTEXT_V1BETA2` of the function, when served. */
   public readonly funcContext?: { readonly v1beta1: string; readonly v1beta2: string };
 
-  constructor(scope: Construct, id: string, props: FunctionProps = {}) {
+  /** The props this function took from `FunctionDefaults` of its scopes, by name. */
+  public readonly appliedDefaults: string[] = [];
+
+  constructor(scope: Construct, id: string, ownProps: FunctionProps = {}) {
     super(scope, id);
     const chart = Chart.of(this);
+    const defaults = FunctionDefaults.of(this);
+    const props = withDefaults(ownProps, defaults, ownProps.name ?? id, this.appliedDefaults);
     this.functionName = props.name ?? id;
     this.namespace = props.namespace ?? chart.namespace;
     const checks = new PropChecks(this);
@@ -214,6 +221,11 @@ export class Function extends Construct {
       }
     }
     let serving = props.serving ?? Serving.knative();
+    if (defaults) serving = serving.withDefaults(defaults);
+    if (props.route === undefined && defaults?.gateway && (serving.engine === ServingEngine.KNATIVE || serving.engine === ServingEngine.KEDA_HTTP)) {
+      (props as { route?: FunctionRoute }).route = defaults.gateway.route(defaults.routeOptions);
+      this.appliedDefaults.push('route');
+    }
     if (props.route) {
       checks.addAll(routeProblems(props.route), 'route');
       if (serving.engine !== ServingEngine.KNATIVE && serving.engine !== ServingEngine.KEDA_HTTP) {
@@ -249,6 +261,22 @@ export class Function extends Construct {
       inputs: props.inputs, outputs: props.outputs, states: props.states,
     });
     checks.addAll(dapr.problems);
+    if (dapr.used && props.dapr === undefined && defaults?.dapr) {
+      (props as { dapr?: DaprSidecarOptions }).dapr = defaults.dapr;
+      this.appliedDefaults.push('dapr');
+    }
+    if (defaults?.policies?.length && !checks.failed) {
+      const facts: FunctionFacts = {
+        name: this.functionName,
+        namespace: this.namespace,
+        image: props.image ?? (props.source ? props.source.bind().prebuiltImage ?? '' : ''),
+        servingEngine: serving.engine,
+        resources: serving.options.resources,
+        usesDapr: dapr.used,
+        labels: { ...props.labels },
+      };
+      for (const policy of defaults.policies) checks.addAll(policy.check(facts));
+    }
     if (props.dapr && !dapr.used) {
       checks.add('OFN_DAPR_UNUSED', 'dapr', props.dapr, 'configures a Dapr sidecar, but the function uses no Dapr trigger, input, output or state', 'drop dapr, or give the components the function uses');
     }
@@ -278,7 +306,6 @@ export class Function extends Construct {
     }
 
     if (serving.engine !== ServingEngine.NONE) {
-      const defaults = FunctionDefaults.of(this);
       const tracing = effectiveTracing(props.tracing, defaults?.tracing);
       const hooks = effectiveHooks(props.hooks, defaults?.hooks);
       const port = serving.options.port ?? 8080;
@@ -353,4 +380,25 @@ export class Function extends Construct {
     }
     SchemaValidation.addTo(chart);
   }
+}
+
+/** `props` with the defaults of the function's scopes filled in where it leaves them out. */
+function withDefaults(props: FunctionProps, defaults: FunctionDefaultsProps | undefined, name: string, applied: string[]): FunctionProps {
+  if (!defaults) return props;
+  const out: { -readonly [K in keyof FunctionProps]: FunctionProps[K] } = { ...props };
+  const take = <K extends keyof FunctionProps>(key: K, value: FunctionProps[K] | undefined) => {
+    if (out[key] === undefined && value !== undefined) {
+      out[key] = value;
+      applied.push(key);
+    }
+  };
+  const builds = props.source !== undefined && props.source.type !== SourceType.IMAGE;
+  if (builds && defaults.imageRepository) take('image', `${defaults.imageRepository.replace(/\/+$/, '')}/${name}:${props.version ?? 'latest'}`);
+  take('imageCredentials', defaults.imageCredentials);
+  if (builds && props.dockerfile === undefined && props.strategy === undefined && props.workloadRuntime !== WorkloadRuntime.WASMEDGE) take('builder', defaults.builder);
+  if (defaults.labels && Object.keys(defaults.labels).length) {
+    out.labels = { ...defaults.labels, ...props.labels };
+    applied.push('labels');
+  }
+  return out;
 }

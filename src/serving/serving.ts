@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { PropProblem } from '../common/errors';
 import { DaprTrigger } from '../dapr/usage';
 import { isDnsLabel } from '../common/names';
-import { envProblems, FunctionResources, PodSecurity } from './pod';
+import { deepMerge, envProblems, FunctionResources, PodSecurity } from './pod';
 
 /** Options every serving engine shares: the function's pod. */
 export interface ServingOptions {
@@ -284,6 +284,21 @@ export class Serving {
   /** The async options (for {@link ServingEngine.ASYNC}). */
   public get async(): AsyncServingOptions {
     return this.options as AsyncServingOptions;
+  }
+
+  /**
+   * This serving with defaults for the pod options it leaves out (a platform template's resources,
+   * annotations, container fields); its own options win, objects merge.
+   */
+  public withDefaults(defaults: Pick<ServingOptions, 'resources' | 'podAnnotations' | 'container'>): Serving {
+    if (this.engine === ServingEngine.NONE) return this;
+    const o = this.options;
+    return new Serving(this.engine, {
+      ...o,
+      resources: o.resources ?? defaults.resources,
+      podAnnotations: defaults.podAnnotations || o.podAnnotations ? { ...defaults.podAnnotations, ...o.podAnnotations } : undefined,
+      container: defaults.container || o.container ? deepMerge(defaults.container ?? {}, o.container) : undefined,
+    });
   }
 
   /** The problems of the options, props relative to `serving`. */
