@@ -35,3 +35,4 @@ export * from './migrate/reader';
 export * from './migrate/convert';
 export * from './function/defaults';
 export * from './function/policy';
+export { ERROR_CODES } from './common/error-codes';
