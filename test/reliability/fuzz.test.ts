@@ -49,7 +49,9 @@ const config = fc.record({
   output: fc.boolean(),
 });
 
-function build(c: fc.infer<typeof config>) {
+type Config = typeof config extends fc.Arbitrary<infer T> ? T : never;
+
+function build(c: Config) {
   const app = Testing.app();
   new StandardBuildStrategies(new Chart(app, 'platform'), 'strategies');
   const chart = new Chart(app, 'functions', { namespace: 'demo' });
@@ -65,7 +67,7 @@ function build(c: fc.infer<typeof config>) {
     switch (s.kind) {
       case 'knative': return Serving.knative({
         minScale: s.min, maxScale: s.max, target: s.target, port: s.port, metric: s.metric, env: s.env,
-        traffic: s.traffic?.map((t) => (t.t === 'current' ? Traffic.current(t.p) : t.t === 'latest' ? Traffic.latest(t.p) : Traffic.revision((t as any).name, t.p))),
+        traffic: s.traffic?.map((t: any) => (t.t === 'current' ? Traffic.current(t.p) : t.t === 'latest' ? Traffic.latest(t.p) : Traffic.revision((t as any).name, t.p))),
       });
       case 'keda': return Serving.kedaHttp({ hosts: s.hosts, pathPrefixes: s.paths, minReplicas: s.min, maxReplicas: s.max });
       case 'async': return Serving.async({
