@@ -20,8 +20,14 @@ export interface FunctionDefaultsProps {
   readonly imageRepository?: string;
   /** Push and pull secret for function images. @default - none */
   readonly imageCredentials?: SecretRef;
-  /** Builder of functions that build with buildpacks and name none. @default - Builder.GO */
+  /** Builder of functions that build with buildpacks and name neither a builder nor a language. @default - Builder.GO */
   readonly builder?: Builder;
+  /**
+   * Builders by language (`go`, `nodejs`, ...), for functions that give `language`; a language not
+   * listed gets OpenFunction's builder for it.
+   * @default {}
+   */
+  readonly builders?: Record<string, Builder>;
   /** Route sync functions through this gateway unless they give a route. @default - no route */
   readonly gateway?: FunctionGateway;
   /** Route options with `gateway`. @default {} */

@@ -20,6 +20,7 @@ import { parseImageReference } from '../common/image';
 import { isDnsLabel } from '../common/names';
 import { SecretRef } from '../common/refs';
 import { SchemaValidation } from '../validation/validator';
+import { Builder } from './builder';
 import { FunctionDefaults, FunctionDefaultsProps } from './defaults';
 import { FunctionFacts } from './policy';
 import { FunctionSource, LocalBundle, SourceType } from './source';
@@ -71,6 +72,12 @@ export interface FunctionProps extends FunctionBuildOptions {
    * @default {}
    */
   readonly labels?: Record<string, string>;
+  /**
+   * The function's language (`go`, `nodejs`, `java`, `python`, `dotnet`): picks the builder when
+   * `builder` is not given, from the scope's `FunctionDefaults.builders` or OpenFunction's.
+   * @default - the builder decides (Builder.GO when none is given)
+   */
+  readonly language?: string;
   /**
    * How the function is served.
    * @default Serving.knative()
@@ -133,7 +140,7 @@ export interface FunctionProps extends FunctionBuildOptions {
 }
 
 const BUILD_ONLY_PROPS = [
-  'builder', 'buildEnv', 'strategy', 'strategyParams', 'dockerfile', 'cacheImage', 'buildTimeout',
+  'builder', 'language', 'buildEnv', 'strategy', 'strategyParams', 'dockerfile', 'cacheImage', 'buildTimeout',
   'successfulBuildsHistoryLimit', 'failedBuildsHistoryLimit', 'buildRunMaxAge', 'buildNodeSelector', 'buildTolerations',
 ] as const;
 
@@ -196,6 +203,13 @@ export class Function extends Construct {
     if (!isDnsLabel(this.functionName) || this.functionName.length > 52) {
       checks.add('OFN_NAME', props.name === undefined ? 'name (from the construct id)' : 'name', this.functionName,
         'is not a DNS-1123 label of at most 52 characters', 'pass name: lower-case letters, digits and "-", starting and ending with a letter or digit');
+    }
+    if (ownProps.language !== undefined && ownProps.builder === undefined && !defaults?.builders?.[ownProps.language.toLowerCase()]) {
+      try {
+        Builder.forLanguage(ownProps.language);
+      } catch {
+        checks.add('OFN_BUILDER_LANGUAGE', 'language', ownProps.language, 'is not a language OpenFunction has a builder for', `use one of ${Builder.languages.join(', ')}, or give builder: Builder.fromImage('...')`);
+      }
     }
     if (this.namespace !== undefined && !isDnsLabel(this.namespace)) {
       checks.add('OFN_NAMESPACE', 'namespace', this.namespace, 'is not a DNS-1123 label', 'use lower-case letters, digits and "-"');
@@ -295,6 +309,7 @@ export class Function extends Construct {
         image: props.image!,
         labels: this.labels,
         strategy: props.strategy ?? (wasm ? new StandardStrategyRef(StandardStrategy.WASMEDGE) : undefined),
+        builder: props.builder ?? (props.language && props.dockerfile === undefined && !wasm ? Builder.forLanguage(props.language) : undefined),
       });
       this.image = this.build.image;
       this.buildName = this.build.buildName;
@@ -395,7 +410,9 @@ function withDefaults(props: FunctionProps, defaults: FunctionDefaultsProps | un
   const builds = props.source !== undefined && props.source.type !== SourceType.IMAGE;
   if (builds && defaults.imageRepository) take('image', `${defaults.imageRepository.replace(/\/+$/, '')}/${name}:${props.version ?? 'latest'}`);
   take('imageCredentials', defaults.imageCredentials);
-  if (builds && props.dockerfile === undefined && props.strategy === undefined && props.workloadRuntime !== WorkloadRuntime.WASMEDGE) take('builder', defaults.builder);
+  if (builds && props.dockerfile === undefined && props.strategy === undefined && props.workloadRuntime !== WorkloadRuntime.WASMEDGE) {
+    take('builder', props.language ? defaults.builders?.[props.language.toLowerCase()] : defaults.builder);
+  }
   if (defaults.labels && Object.keys(defaults.labels).length) {
     out.labels = { ...defaults.labels, ...props.labels };
     applied.push('labels');

@@ -7,7 +7,7 @@ import { PropChecks } from '../common/errors';
 import { isHostname } from '../routing/templates';
 import { KubeObject, SchemaValidation, SchemaValidator } from '../validation/validator';
 import { Footprint, footprintOf } from './footprint';
-import { imagesOf, RegistryRewrite, rewriteImage, rewriteTargetProblem, visitImages } from './images';
+import { imagesOf, podSpecOf, RegistryRewrite, rewriteImage, rewriteTargetProblem, visitImages } from './images';
 import { ManifestSource } from './manifest-source';
 import { applySizing, PlatformSizing, SizingProfile } from './sizing';
 import {
@@ -60,6 +60,11 @@ export interface OpenFunctionPlatformProps {
    * @default - SizingProfile.DEFAULT
    */
   readonly sizing?: PlatformSizing;
+  /**
+   * Log levels of the KEDA and Dapr control planes.
+   * @default - upstream's (info)
+   */
+  readonly logLevels?: { readonly keda?: 'debug' | 'info' | 'error'; readonly dapr?: 'debug' | 'info' | 'warn' | 'error' };
   /**
    * More Knative `config-features` flags.
    * @default - only what functions need (`kubernetes.podspec-fieldref: enabled`)
@@ -200,6 +205,7 @@ export class OpenFunctionPlatform extends Construct {
       }
     }
     this.configureKnative(props, networking);
+    this.setLogLevels(props.logLevels);
     if (components.includes(PlatformComponent.CONTOUR)) {
       this.objectsByComponent.get(PlatformComponent.CONTOUR)!.push({
         apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'contour' },
@@ -249,6 +255,25 @@ export class OpenFunctionPlatform extends Construct {
   /** The upstream objects of one component (after configuration and rewrite). */
   public objectsOf(component: PlatformComponent): readonly KubeObject[] {
     return this.objectsByComponent.get(component) ?? [];
+  }
+
+  private setLogLevels(levels: OpenFunctionPlatformProps['logLevels']): void {
+    const each = (component: PlatformComponent, edit: (args: string[]) => void) => {
+      for (const o of this.objectsByComponent.get(component) ?? []) {
+        const pod = podSpecOf(o);
+        for (const c of pod?.containers ?? []) if (Array.isArray(c.args)) edit(c.args);
+      }
+    };
+    if (levels?.keda) {
+      const level = levels.keda;
+      for (const component of [PlatformComponent.KEDA, PlatformComponent.KEDA_HTTP]) {
+        each(component, (args) => args.forEach((a, i) => { if (/^--zap-log-level=/.test(a)) args[i] = `--zap-log-level=${level}`; }));
+      }
+    }
+    if (levels?.dapr) {
+      const level = levels.dapr;
+      each(PlatformComponent.DAPR, (args) => args.forEach((a, i) => { if (a === '--log-level' && i + 1 < args.length) args[i + 1] = level; }));
+    }
   }
 
   private configureKnative(props: OpenFunctionPlatformProps, networking: KnativeNetworking | undefined): void {

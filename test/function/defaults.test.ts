@@ -86,3 +86,32 @@ describe('policies', () => {
     expect(() => new Function(chart, 'g', { image: 'r.io/a/b:1', labels: { 'acme.example/owner': 'me' } })).not.toThrow();
   });
 });
+
+describe('builders by language', () => {
+  const setup = () => {
+    const app = Testing.app();
+    new StandardBuildStrategies(new Chart(app, 'platform'), 'strategies');
+    const chart = new Chart(app, 'fns', { namespace: 'demo' });
+    const acmeGo = Builder.fromImage('registry.acme.example/builders/go:1.22', { language: 'go' });
+    FunctionDefaults.set(chart, { builders: { go: acmeGo }, builder: Builder.JAVA });
+    const src = FunctionSource.fromGit('https://h/r.git');
+    return { app, chart, src, acmeGo };
+  };
+  const builderOf = (_app: App, chart: Chart, name: string) => (chartObjects(chart) as any[]).find((o) => o.kind === 'Build' && o.metadata.name === name).spec.paramValues[0].value;
+
+  test('a language picks the scope\'s builder for it, else OpenFunction\'s; no language takes the default builder', () => {
+    const { app, chart, src, acmeGo } = setup();
+    new Function(chart, 'go-fn', { image: 'r.io/a/go:1', source: src, language: 'go' });
+    new Function(chart, 'node-fn', { image: 'r.io/a/node:1', source: src, language: 'nodejs' });
+    new Function(chart, 'plain', { image: 'r.io/a/plain:1', source: src });
+    expect(builderOf(app, chart, 'go-fn')).toBe(acmeGo.image);
+    expect(builderOf(app, chart, 'node-fn')).toBe(Builder.NODEJS.image);
+    expect(builderOf(app, chart, 'plain')).toBe(Builder.JAVA.image);
+  });
+
+  test('an unknown language is a synth error naming the function', () => {
+    const { chart, src } = setup();
+    expect(() => new Function(chart, 'rusty', { image: 'r.io/a/r:1', source: src, language: 'rust' }))
+      .toThrow('fns/rusty: language: is not a language OpenFunction has a builder for (got "rust"); use one of go, nodejs, java, python, dotnet, or give builder: Builder.fromImage(\'...\') [OFN_BUILDER_LANGUAGE]');
+  });
+});

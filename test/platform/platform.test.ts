@@ -86,6 +86,12 @@ test('presets select components, and the strategies come with Shipwright only', 
   expect(noBuild.objects().some((o) => o.kind === 'ClusterBuildStrategy')).toBe(false);
 });
 
+test('log levels of KEDA and Dapr reach their controllers\' flags', () => {
+  const out = platform({ logLevels: { keda: 'debug', dapr: 'warn' } }).objects();
+  expect(out.find((o) => o.metadata.name === 'keda-operator').spec.template.spec.containers[0].args).toEqual(['--leader-elect', '--zap-log-level=debug']);
+  expect(out.find((o) => o.metadata.name === 'dapr-sidecar-injector').spec.template.spec.containers[0].args).toEqual(['--log-level', 'warn', '--log-as-json']);
+});
+
 test('the networking layer sets Knative\'s ingress class', () => {
   const { objects } = platform({ knativeNetworking: KnativeNetworking.GATEWAY_API });
   const network = objects().find((o) => o.metadata.name === 'config-network');
