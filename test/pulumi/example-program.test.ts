@@ -1,15 +1,7 @@
-import * as pulumi from '@pulumi/pulumi';
+import { installMocks, value } from './mocks';
 
-const registered: pulumi.runtime.MockResourceArgs[] = [];
-pulumi.runtime.setMocks({
-  newResource: (args) => {
-    registered.push(args);
-    return { id: `${args.name}-id`, state: args.inputs };
-  },
-  call: (args) => args.inputs,
-}, 'openfunction-hello', 'dev', false);
+const registered = installMocks('openfunction-hello', 'dev');
 
-const value = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 
 test('the example Pulumi program runs under mocks and exports the function URL, image and BuildRun', async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

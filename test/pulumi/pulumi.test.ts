@@ -1,22 +1,15 @@
 import * as pulumi from '@pulumi/pulumi';
+import { installMocks, value } from './mocks';
 import { Chart, Testing } from 'cdk8s';
 import { addExamples } from '../../examples';
 import { Builder, chartObjects, Function as CdkFunction, FunctionSource, KanikoStrategy, Serving, StandardBuildStrategies } from '../../src';
 
-const registered: pulumi.runtime.MockResourceArgs[] = [];
-pulumi.runtime.setMocks({
-  newResource: (args) => {
-    registered.push(args);
-    return { id: `${args.name}-id`, state: args.inputs };
-  },
-  call: (args) => args.inputs,
-}, 'openfunction', 'test', false);
+const registered = installMocks('openfunction', 'test');
 
 // The module under test is loaded after the mocks are in place.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ofn = require('../../src/pulumi') as typeof import('../../src/pulumi');
 
-const value = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 /** Waits until every resource of a component has been registered with the mocks. */
 const settled = async (resources: Record<string, pulumi.CustomResource>) => {
   await Promise.all(Object.values(resources).map((r) => value(r.urn)));
