@@ -18,6 +18,8 @@ import { PlatformComponent, PlatformPreset } from '../platform/versions';
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Whether to report progress on stderr (a terminal); quiet in pipes. @default false */
+  readonly progress?: boolean;
 }
 
 const HELP = `ofn-synth: OpenFunction functions and platform, synthesized with openfunction-constructs
@@ -103,7 +105,9 @@ function inputsOf(args: string[]): { name: string; text: () => string }[] {
 function convertCommand(args: string[], outdir: string | undefined, io: CliIo): number {
   let failed = false;
   const outputs: string[] = [];
-  for (const input of inputsOf(args)) {
+  const inputs = inputsOf(args);
+  for (const [i, input] of inputs.entries()) {
+    if (io.progress && inputs.length > 1) io.err(`[${i + 1}/${inputs.length}] ${input.name}\n`);
     try {
       const result = convert(parseDocuments(input.text(), input.name));
       const problems: string[] = [];
@@ -112,6 +116,7 @@ function convertCommand(args: string[], outdir: string | undefined, io: CliIo): 
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
       const yaml = Yaml.stringify(...result.app.charts.flatMap((c) => chartObjects(c)));
       if (outdir) {
+        // Written only after the whole input converted: a failed input leaves no partial file.
         fs.mkdirSync(outdir, { recursive: true });
         const target = path.join(outdir, `${path.basename(input.name).replace(/\.ya?ml$/, '')}.k8s.yaml`);
         fs.writeFileSync(target, yaml);
@@ -130,7 +135,7 @@ function convertCommand(args: string[], outdir: string | undefined, io: CliIo): 
 }
 
 /** Runs the command line; returns the exit code. */
-export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
+export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), progress: process.stderr.isTTY }): number {
   let parsed;
   try {
     parsed = parseArgs({

@@ -4,9 +4,13 @@ import { main } from '../../src/cli/ofn-synth';
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'platform-mirror');
 
 function run(...argv: string[]) {
+  return runWith(false, ...argv);
+}
+
+function runWith(progress: boolean, ...argv: string[]) {
   let out = '';
   let err = '';
-  const code = main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  const code = main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; }, progress });
   return { code, out, err };
 }
 
@@ -76,6 +80,12 @@ describe('convert', () => {
     expect(fs.readdirSync(output)).toEqual(['good.k8s.yaml']);
     expect(err).toContain(`error: ${path.join(input, 'bad.yaml')}#0: spec.image: is required`);
     expect(err).toContain(`wrote ${path.join(output, 'good.k8s.yaml')} (1 functions)`);
+  });
+
+  test('progress goes to stderr on a terminal only', () => {
+    const files = [path.join(OF, 'function-sample.yaml'), path.join(OF, 'wasmedge.yaml')];
+    expect(runWith(true, 'convert', ...files).err).toMatch(/^\[1\/2\] .*function-sample\.yaml\n/);
+    expect(runWith(false, 'convert', ...files).err).not.toMatch(/\[1\/2\]/);
   });
 
   test('convert without input is a usage error', () => {
