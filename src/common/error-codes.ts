@@ -23,7 +23,7 @@ export const ERROR_CODES: Readonly<Record<string, string>> = {
   OFN_ENV_NAME: 'An env name is not a valid identifier.',
   OFN_ENV_RESERVED: 'An env name is one the library sets (FUNC_CONTEXT, POD_NAME, SW_AGENT_*, Knative\'s).',
   OFN_ENV_VALUE: 'An env value is not a string.',
-  OFN_GATEWAY_SOURCE: 'A gateway needs exactly one of gatewayClassName and existingGateway.',
+  OFN_GATEWAY_SOURCE: 'A gateway is given both gatewayClassName and existingGateway.',
   OFN_GIT_REVISION: 'A git revision is not a valid branch, tag or commit.',
   OFN_GIT_URL: 'A git URL is empty, malformed, not clonable from a pod, or carries a password.',
   OFN_HISTORY_LIMIT: 'A history limit is outside its range.',

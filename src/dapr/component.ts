@@ -5,6 +5,7 @@ import { PropChecks } from '../common/errors';
 import { isDnsLabel } from '../common/names';
 import { isObjectName } from '../common/refs';
 import { SchemaValidation } from '../validation/validator';
+import type { DaprOutput, DaprTrigger } from './usage';
 
 /** A value from a key of a Kubernetes Secret; component secrets are always referenced. */
 export interface SecretKeyRef {
@@ -184,5 +185,15 @@ export class DaprComponent extends Construct implements IDaprComponent {
 
   public kedaTrigger(options: KedaTriggerOptions): KedaTriggerSpec | undefined {
     return this.triggerFn?.(options);
+  }
+
+  /** This component as a trigger of an async function: `Serving.async({ triggers: [orders.trigger({ lagThreshold: 20 })] })`. */
+  public trigger(options: Omit<DaprTrigger, 'component'> = {}): DaprTrigger {
+    return { ...options, component: this };
+  }
+
+  /** This component as an output of a function: `outputs: [sink.output({ operation: 'create' })]`. */
+  public output(options: Omit<DaprOutput, 'component'> = {}): DaprOutput {
+    return { ...options, component: this };
   }
 }

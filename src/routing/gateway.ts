@@ -53,15 +53,14 @@ export interface FunctionGatewayProps {
    */
   readonly pathTemplate?: string;
   /**
-   * GatewayClass of the Gateway this construct creates. Exactly one of `gatewayClassName` and
-   * `existingGateway`.
-   * @default - none: give this or existingGateway
+   * GatewayClass of the Gateway this construct creates (not with `existingGateway`).
+   * @default 'contour' (the class the platform's Contour provisioner serves)
    */
   readonly gatewayClassName?: string;
   /**
    * A Gateway the cluster already runs; routes attach to it and nothing is created. Its listeners
    * must accept `*.<domain>` routes from the functions' namespaces.
-   * @default - none: give this or gatewayClassName
+   * @default - a Gateway of class `gatewayClassName` is created
    */
   readonly existingGateway?: { readonly name: string; readonly namespace: string };
   /** @default 80 */
@@ -85,6 +84,11 @@ export interface RouteOptions {
    * @default - one, from the gateway's host template (host-based routing)
    */
   readonly hostnames?: string[];
+  /**
+   * One path prefix, the same as `paths: [path]`.
+   * @default - see paths
+   */
+  readonly path?: string;
   /**
    * Path prefixes of the function.
    * @default - `/` with templated hostnames, else `/` + the gateway's path template (path-based)
@@ -139,8 +143,8 @@ export class FunctionGateway extends Construct {
     if (hostProblem) checks.add('OFN_TEMPLATE', 'hostTemplate', this.hostTemplate, hostProblem, 'use {{.Name}}, {{.Namespace}} and {{.Domain}}, e.g. {{.Name}}.{{.Namespace}}.{{.Domain}}');
     const pathProblem = templateProblem(this.pathTemplate, ['Name', 'Namespace']);
     if (pathProblem) checks.add('OFN_TEMPLATE', 'pathTemplate', this.pathTemplate, pathProblem, 'use {{.Name}} and {{.Namespace}}, e.g. {{.Namespace}}/{{.Name}}');
-    if ((props.gatewayClassName === undefined) === (props.existingGateway === undefined)) {
-      checks.add('OFN_GATEWAY_SOURCE', 'gatewayClassName', props.gatewayClassName, 'and existingGateway are both given or both missing', 'give gatewayClassName to create a Gateway, or existingGateway to use one');
+    if (props.gatewayClassName !== undefined && props.existingGateway !== undefined) {
+      checks.add('OFN_GATEWAY_SOURCE', 'gatewayClassName', props.gatewayClassName, 'is given with existingGateway', 'give gatewayClassName to create a Gateway, or existingGateway to use one, not both');
     }
     if (props.existingGateway && !(isDnsLabel(props.existingGateway.name) && isDnsLabel(props.existingGateway.namespace))) {
       checks.add('OFN_NAME', 'existingGateway', props.existingGateway, 'does not name a Gateway', 'give the name and namespace of the Gateway');
@@ -186,7 +190,7 @@ export class FunctionGateway extends Construct {
       }
       this.gateway = new Gateway(this, 'Gateway', {
         metadata: { name: this.gatewayName, namespace: this.gatewayNamespace, labels: { 'app.kubernetes.io/managed-by': 'openfunction-constructs' } },
-        spec: { gatewayClassName: props.gatewayClassName!, listeners },
+        spec: { gatewayClassName: props.gatewayClassName ?? 'contour', listeners },
       });
     }
     if (props.knativeDomainConfig ?? true) {
@@ -201,7 +205,8 @@ export class FunctionGateway extends Construct {
 
   /** A route for a function on this gateway (pass it as the Function's `route`). */
   public route(options: RouteOptions = {}): FunctionRoute {
-    return { gateway: this, options };
+    const { path, ...rest } = options;
+    return { gateway: this, options: path === undefined ? rest : { ...rest, paths: [path, ...rest.paths ?? []] } };
   }
 
   /**

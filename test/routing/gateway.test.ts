@@ -3,6 +3,7 @@ import {
   Function, FunctionGateway, FunctionGatewayProps, FunctionProps, GatewayCertificate, Serving, Traffic,
 } from '../../src';
 import { errorOf, functionsApp, synthValid } from '../helpers';
+import { DaprComponents } from '../../src';
 
 function setup(gw: Partial<FunctionGatewayProps> = {}) {
   const { app, chart } = functionsApp();
@@ -136,8 +137,21 @@ describe('bad input', () => {
   test('HTTPS without a certificate source', () => {
     expect(gwFail({ https: {} })).toBe('fns/gw: https.certificate: is missing: an HTTPS listener needs a certificate (got nothing); give GatewayCertificate.fromSecret(name), .certManager({ name: issuer }) or .selfSigned() [OFN_TLS]');
   });
-  test('both or neither of gatewayClassName and existingGateway', () => {
-    expect(gwFail({ gatewayClassName: undefined })).toMatch(/gatewayClassName: and existingGateway are both given or both missing/);
+  test('both gatewayClassName and existingGateway', () => {
+    expect(gwFail({ existingGateway: { name: 'g', namespace: 'n' } })).toMatch(/fns\/gw: gatewayClassName: is given with existingGateway \(got "c"\)/);
+  });
+
+  test('the design\'s shorthands: a default GatewayClass, route({ path }), component.trigger() and .output()', () => {
+    const { app, chart } = functionsApp();
+    const gw = new FunctionGateway(chart, 'gw2', { domain: 'fn.example.com' });
+    const orders = DaprComponents.kafkaBinding(chart, 'orders', { brokers: ['k:9092'], topics: ['orders'], consumerGroup: 'tally' });
+    const sink = DaprComponents.httpBinding(chart, 'sink', { url: 'http://sink/x' });
+    const hello = new Function(chart, 'hello', { image: 'r.io/a/b:1', route: gw.route({ path: '/hello' }) });
+    new Function(chart, 'tally', { image: 'r.io/a/t:1', serving: Serving.async({ triggers: [orders.trigger({ lagThreshold: 20 })], maxReplicas: 10 }), outputs: [sink.output({ operation: 'create' })] });
+    const objects = synthValid(app, chart) as any[];
+    expect(objects.find((o) => o.kind === 'Gateway').spec.gatewayClassName).toBe('contour');
+    expect(hello.url).toBe('http://hello.demo.fn.example.com/hello');
+    expect(objects.find((o) => o.kind === 'ScaledObject').spec.triggers[0].metadata.lagThreshold).toBe('20');
   });
   test('a route on an async or unserved function', () => {
     const s = setup();
