@@ -95,8 +95,9 @@ export class AsyncServing extends Construct {
       kind: kplus.k8s.KubeDeployment.GVK.kind,
       metadata,
       spec: {
-        // OpenFunction: minReplicas when KEDA scales and it is above 0, else 1.
-        replicas: keda && minReplicas > 0 ? minReplicas : 1,
+        // KEDA owns the count of scaled Deployments (an applied value would fight it on every GitOps
+        // sync); unscaled ones run one replica, or minReplicas.
+        ...(keda ? {} : { replicas: Math.max(minReplicas, 1) }),
         selector: { matchLabels: selector },
         template: { metadata: templateMetadata, spec: props.pod.spec },
       },

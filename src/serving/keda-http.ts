@@ -41,8 +41,7 @@ export class KedaHttpServing extends Construct {
       kind: kplus.k8s.KubeDeployment.GVK.kind,
       metadata,
       spec: {
-        // KEDA owns the replica count; this is what a fresh apply starts with.
-        replicas: minReplicas > 0 ? minReplicas : 1,
+        // No replicas: KEDA owns the count, and an applied value would fight it on every GitOps sync.
         selector: { matchLabels: selector },
         template: { metadata: { labels: { ...props.pod.labels, ...selector }, annotations: Object.keys(props.pod.annotations).length ? props.pod.annotations : undefined }, spec: props.pod.spec },
       },

@@ -36,7 +36,8 @@ describe('an async function triggered by a Kafka binding', () => {
     });
     expect(fn.daprAppId).toBe('tally-demo');
     expect(pod.spec.containers[0].ports).toEqual([{ containerPort: 8080, name: 'function-port', protocol: 'TCP' }]);
-    expect(deployment.spec.replicas).toBe(1);
+    // KEDA owns the replica count: the manifest leaves it out, so GitOps syncs do not fight the scaler.
+    expect(deployment.spec.replicas).toBeUndefined();
   });
 
   test('is scaled by a ScaledObject whose Kafka trigger comes from the binding', () => {
@@ -92,6 +93,8 @@ test('a cron-triggered function has no scaler and one replica', () => {
   const { byKind } = asyncFn(({ cron }) => ({ triggers: [{ component: cron }] }));
   expect(byKind('ScaledObject')).toEqual([]);
   expect(byKind('Deployment')[0].spec.replicas).toBe(1);
+  const { byKind: two } = asyncFn(({ cron }) => ({ triggers: [{ component: cron }], minReplicas: 2 }));
+  expect(two('Deployment')[0].spec.replicas).toBe(2);
 });
 
 test('a trigger may name a component the app defines', () => {

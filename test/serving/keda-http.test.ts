@@ -44,13 +44,13 @@ describe('a KEDA HTTP function', () => {
   });
 });
 
-test('scale options map to the HTTPScaledObject, and min replicas to the initial Deployment size', () => {
+test('scale options map to the HTTPScaledObject; the Deployment leaves the replica count to KEDA', () => {
   const { hso, deployment, service } = keda({ pathPrefixes: ['/'], minReplicas: 2, maxReplicas: 20, targetPendingRequests: 50, scaledownPeriod: Duration.minutes(10), port: 9090 });
   expect(hso.spec.replicas).toEqual({ min: 2, max: 20 });
   expect(hso.spec.scalingMetric).toEqual({ concurrency: { targetValue: 50 } });
   expect(hso.spec.scaledownPeriod).toBe(600);
   expect(hso.spec.hosts).toBeUndefined();
-  expect(deployment.spec.replicas).toBe(2);
+  expect(deployment.spec.replicas).toBeUndefined();
   expect(service.spec.ports[0].targetPort).toBe(9090);
 });
 
