@@ -17,6 +17,8 @@ export class GatewayRoutingChart extends Chart {
       domain: 'fn.example.com',
       gatewayClassName: 'contour',
       https: { certificate: GatewayCertificate.certManager({ name: 'letsencrypt-prod', kind: 'ClusterIssuer' }) },
+      // The platform example already sets Knative's domain; one owner per ConfigMap.
+      knativeDomainConfig: false,
     });
     this.hello = new Function(this, 'hello', {
       source: FunctionSource.fromImage('openfunctiondev/sample-go-func:latest'),

@@ -71,7 +71,8 @@ export interface FunctionGatewayProps {
    */
   readonly https?: { readonly port?: number; readonly certificate?: GatewayCertificate };
   /**
-   * Emit Knative's `config-domain` so Knative Services get URLs under `domain`.
+   * Emit Knative's `config-domain` so Knative Services get URLs under `domain`. Turn it off when
+   * the app's `OpenFunctionPlatform` sets `domain` (one owner per ConfigMap).
    * @default true
    */
   readonly knativeDomainConfig?: boolean;
