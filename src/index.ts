@@ -36,3 +36,4 @@ export * from './migrate/convert';
 export * from './function/defaults';
 export * from './function/policy';
 export { ERROR_CODES } from './common/error-codes';
+export * from './function/props';

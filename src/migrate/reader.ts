@@ -1,3 +1,6 @@
+import { Duration } from 'cdk8s';
+import { PropValidationError } from '../common/errors';
+
 /** One problem found while reading a document: where it is and what is wrong. */
 export class MigrationProblem {
   constructor(
@@ -81,4 +84,21 @@ export class DocumentReader {
     const start = root.split('.').reduce((cur: any, p) => cur?.[p], this.doc);
     if (start && typeof start === 'object') for (const [k, v] of Object.entries(start)) visit(v, `${root}.${k}`);
   }
+}
+
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+
+/** A Go duration (`1h30m`, `300s`) as a cdk8s Duration; undefined when it is not one. */
+export function parseGoDuration(text: string): Duration | undefined {
+  if (!GO_DURATION.test(text)) return undefined;
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return Duration.millis(Math.round(ms));
+}
+
+/** Turns a construct's rejection into errors on the document, by OpenFunction field where it can. @internal */
+export function reportConstructError(r: DocumentReader, e: unknown): void {
+  if (e instanceof PropValidationError) for (const p of e.problems) r.error(p.prop, `${p.problem} (${JSON.stringify(p.value)}); ${p.fix}`);
+  else r.error('(document)', (e as Error).message);
 }
