@@ -70,3 +70,6 @@ for (const profile of [SizingProfile.DEFAULT, SizingProfile.SMALL]) {
   console.log(`   ${profile.padEnd(7)} platform: ${ours.cpuRequestMillis}m / ${f(ours.memoryRequestBytes / 2 ** 20, 0)}Mi requested, ${ours.pods} pods; vs OpenFunction: CPU ${f(ours.cpuRequestMillis / ofnCpu)}, memory ${f(ours.memoryRequestBytes / ofnMem)}`);
 }
 console.log(`   (OpenFunction: ${deps.cpuRequestMillis + 100}m / ${f((deps.memoryRequestBytes + 20 * 2 ** 20) / 2 ** 20, 0)}Mi declared, ${deps.containersWithoutRequests} containers BestEffort; the default profile declares requests for those, so it can be higher)`);
+
+console.log('\n5. revision watcher agent (the bundle, run by node against git http-backend and the API double)');
+process.stdout.write(execFileSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', path.join(__dirname, 'watcher.ts')], { encoding: 'utf8' }));

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { addAcmeApp } from './acme-template/app';
 import { AsyncFunctionsChart } from './async-functions';
 import { CanaryChart } from './canary';
+import { ContinuousRebuildChart } from './continuous-rebuild';
 import { DockerfileFunctionChart } from './dockerfile-function';
 import { GatewayRoutingChart } from './gateway-routing';
 import { HelloWorldGoChart } from './hello-world-go';
@@ -19,4 +20,5 @@ export function addExamples(app: App): void {
   new GatewayRoutingChart(app, 'gateway-routing');
   addAcmeApp(app);
   new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.platform.buildStrategies!.kaniko! });
+  new ContinuousRebuildChart(app, 'continuous-rebuild');
 }

@@ -154,6 +154,10 @@ export class FunctionBuild extends Construct {
   public readonly buildRun: BuildRunV1Beta1;
   /** The build's ServiceAccount. */
   public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Shipwright source of the Build (git or OCI bundle). */
+  public readonly buildSource: NonNullable<BuildV1Beta1Spec['source']>;
+  /** The builder image, for strategies that take one. */
+  public readonly builder?: Builder;
 
   constructor(scope: Construct, id: string, props: FunctionBuildProps) {
     super(scope, id);
@@ -254,6 +258,8 @@ export class FunctionBuild extends Construct {
     this.serviceAccountName = joinName(props.name, 'build');
     const source = props.source.bind({ outputImage: props.image });
     this.bundles = source.bundle ? [source.bundle] : [];
+    this.buildSource = source.buildSource!;
+    this.builder = builder && inputs.builderImage ? builder : undefined;
     const labels = { 'app.kubernetes.io/managed-by': 'openfunction-constructs', ...props.labels };
 
     const paramValues: { name: string; value?: string; values?: { value: string }[] }[] = [];

@@ -76,5 +76,11 @@ export const ERROR_CODES: Readonly<Record<string, string>> = {
   OFN_VERSION: 'A function version is not a label value.',
   OFN_WASM_BUILD: 'A WasmEdge function has a buildpacks builder or no Dockerfile.',
   OFN_WASM_RUNTIME_CLASS: 'A WasmEdge RuntimeClass name is invalid or given for a container function.',
+  OFN_WATCH_GIT_URL: 'A watched git source is not an http(s) URL (the watcher reads branches over smart HTTP).',
+  OFN_WATCH_JITTER: 'The watcher\'s jitter is not a fraction from 0 to below 1.',
+  OFN_WATCH_NOTHING: 'A watched function has nothing that can change (pinned commit or digest, local directory, not served).',
+  OFN_WATCH_NO_WATCHER: 'A function asks to be watched, but the app has no RevisionWatcher.',
+  OFN_WATCH_REGISTRY: 'An insecure registry is not a host[:port].',
+  OFN_WATCH_TWICE: 'A function is watched twice by the same watcher.',
   OFN_WORKLOAD_RUNTIME: 'The workload runtime is unknown.',
 };

@@ -15,9 +15,11 @@ import { KnativeServing } from '../serving/knative';
 import { Serving, ServingEngine } from '../serving/serving';
 import { effectiveTracing, tracingProblems } from '../serving/tracing';
 import { PropChecks } from '../common/errors';
+import { SecretRef } from '../common/refs';
 import { parseImageReference } from '../common/image';
 import { isDnsLabel } from '../common/names';
 import { SchemaValidation } from '../validation/validator';
+import { RevisionWatcher } from '../watcher/watcher';
 import { Builder } from './builder';
 import { FunctionDefaults, FunctionDefaultsProps } from './defaults';
 import { FunctionFacts } from './policy';
@@ -72,6 +74,11 @@ export class Function extends Construct {
   public readonly revisionName?: string;
   /** `FUNC_CONTEXT` and `FUNC_CONTEXT_V1BETA2` of the function, when served. */
   public readonly funcContext?: { readonly v1beta1: string; readonly v1beta2: string };
+
+  /** Secret with registry credentials for the function's image, if any. */
+  public readonly imageCredentials?: SecretRef;
+  /** The RevisionWatcher that watches it, if `watch` is set. */
+  public readonly watcher?: RevisionWatcher;
 
   /** The props this function took from `FunctionDefaults` of its scopes, by name. */
   public readonly appliedDefaults: string[] = [];
@@ -182,9 +189,15 @@ export class Function extends Construct {
     if (serving.engine === ServingEngine.NONE && dapr.used) {
       checks.add('OFN_DAPR_UNUSED', 'outputs', undefined, 'are given, but the function is not served (Serving.none())', 'drop inputs, outputs and states, or serve the function');
     }
+    const watchOptions = props.watch === true ? {} : props.watch || undefined;
+    const watcher = watchOptions ? watchOptions.watcher ?? RevisionWatcher.of(this) : undefined;
+    if (watchOptions && !watcher) {
+      checks.add('OFN_WATCH_NO_WATCHER', 'watch', props.watch, 'asks for a RevisionWatcher, but the app has none (or it is created after this function)', "create one first, e.g. new RevisionWatcher(platformChart, 'watcher'), or pass watch: { watcher }");
+    }
     checks.throwIfAny();
 
     this.labels = { 'openfunction.io/function': this.functionName, ...props.labels };
+    this.imageCredentials = props.imageCredentials;
     if (!prebuilt) {
       this.build = new FunctionBuild(this, 'Build', {
         ...props,
@@ -277,6 +290,10 @@ export class Function extends Construct {
       this.url = this.httpRoute.externalUrls[0];
       this.internalUrl = this.httpRoute.internalUrls[0] ?? this.internalUrl;
       this.addresses.push(...this.httpRoute.externalUrls.map((value) => ({ type: 'External' as const, value })), ...this.httpRoute.internalUrls.map((value) => ({ type: 'Internal' as const, value })));
+    }
+    if (watcher && watchOptions) {
+      watcher.watch(this, watchOptions);
+      this.watcher = watcher;
     }
     SchemaValidation.addTo(chart);
   }

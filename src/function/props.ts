@@ -6,6 +6,7 @@ import { FunctionRoute } from '../routing/gateway';
 import { HooksOptions } from '../serving/hooks';
 import { Serving } from '../serving/serving';
 import { TracingOptions } from '../serving/tracing';
+import type { FunctionWatchOptions } from '../watcher/watcher';
 import { FunctionSource } from './source';
 
 /** What runs the function's image. */
@@ -120,4 +121,12 @@ export interface FunctionProps extends FunctionBuildOptions {
    * @default 'openfunction-crun'
    */
   readonly wasmRuntimeClassName?: string;
+  /**
+   * Continuous rebuild and redeploy in the cluster: registers the function with a
+   * `RevisionWatcher`, which rebuilds it when its git branch, bundle tag or builder image moves,
+   * and redeploys a prebuilt image by digest when its tag moves. `true` uses the app's
+   * RevisionWatcher (create it before the function).
+   * @default - not watched
+   */
+  readonly watch?: boolean | FunctionWatchOptions;
 }

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ScaledJob, ScaledObject, TriggerAuthentication } from '../../imports/keda.sh';
+import { PropChecks } from '../common/errors';
 import { joinName } from '../common/names';
 import { KedaTriggerSpec } from '../dapr/component';
 import { FunctionPod } from './function-pod';
@@ -67,6 +68,12 @@ export class AsyncServing extends Construct {
     triggers.push(...(o.kedaTriggers ?? []).map((t) => ({ type: t.type, name: t.name as string, metadata: t.metadata })));
 
     if ((o.workload ?? AsyncWorkload.DEPLOYMENT) === AsyncWorkload.JOB) {
+      if (triggers.length === 0) {
+        const checks = new PropChecks(scope);
+        checks.add('OFN_ASYNC_WORKLOAD', 'serving.workload', 'Job', 'runs as a KEDA ScaledJob, which needs a KEDA trigger, but no trigger of the function has a KEDA scaler (a cron or HTTP binding has none)',
+          'use AsyncWorkload.DEPLOYMENT, trigger on a component KEDA can scale on (Kafka, Redis, MQTT, NATS), or give kedaTriggers');
+        checks.throwIfAny();
+      }
       // Plain ApiObject: the generated class would pass the pod template through its typed
       // converters, which drop quantities given as strings.
       this.scaledJob = new ApiObject(this, 'ScaledJob', {

@@ -169,6 +169,10 @@ describe('bad input', () => {
     expect(fail(({ kafka }) => ({ triggers: [{ component: kafka }], workload: AsyncWorkload.JOB, cooldownPeriod: Duration.minutes(1) })))
       .toMatch(/functions\/tally: serving\.cooldownPeriod: applies only to Deployment workloads, but the workload is Job \(ScaledJob\)/);
   });
+  test('a Job workload whose triggers KEDA cannot scale on', () => {
+    expect(fail(({ cron }) => ({ triggers: [{ component: cron }], workload: AsyncWorkload.JOB })))
+      .toBe('functions/tally: serving.workload: runs as a KEDA ScaledJob, which needs a KEDA trigger, but no trigger of the function has a KEDA scaler (a cron or HTTP binding has none) (got "Job"); use AsyncWorkload.DEPLOYMENT, trigger on a component KEDA can scale on (Kafka, Redis, MQTT, NATS), or give kedaTriggers [OFN_ASYNC_WORKLOAD]');
+  });
   test('a Deployment with a Job-only option, and restartPolicy Always', () => {
     expect(fail(({ kafka }) => ({ triggers: [{ component: kafka }], restartPolicy: 'Never' }))).toMatch(/serving\.restartPolicy: applies only to Job workloads/);
     expect(fail(({ kafka }) => ({ triggers: [{ component: kafka }], workload: AsyncWorkload.JOB, restartPolicy: 'Always' as any }))).toMatch(/serving\.restartPolicy: is not allowed for Jobs/);
