@@ -80,6 +80,7 @@ export const ERROR_CODES: Readonly<Record<string, string>> = {
   OFN_WATCH_JITTER: 'The watcher\'s jitter is not a fraction from 0 to below 1.',
   OFN_WATCH_NOTHING: 'A watched function has nothing that can change (pinned commit or digest, local directory, not served).',
   OFN_WATCH_NO_WATCHER: 'A function asks to be watched, but the app has no RevisionWatcher.',
+  OFN_WATCH_REGISTERED: 'A function asks a RevisionWatcher whose objects Pulumi has already registered.',
   OFN_WATCH_REGISTRY: 'An insecure registry is not a host[:port].',
   OFN_WATCH_TWICE: 'A function is watched twice by the same watcher.',
   OFN_WORKLOAD_RUNTIME: 'The workload runtime is unknown.',

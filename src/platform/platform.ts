@@ -6,6 +6,7 @@ import { StandardBuildStrategies, StandardBuildStrategiesProps } from '../build/
 import { PropChecks } from '../common/errors';
 import { isHostname } from '../routing/templates';
 import { KubeObject, SchemaValidation, SchemaValidator } from '../validation/validator';
+import { RevisionWatcher, RevisionWatcherProps } from '../watcher/watcher';
 import { Footprint, footprintOf } from './footprint';
 import { imagesOf, podSpecOf, RegistryRewrite, rewriteImage, rewriteTargetProblem, visitImages } from './images';
 import { ManifestSource } from './manifest-source';
@@ -54,6 +55,13 @@ export interface OpenFunctionPlatformProps {
    * @default false
    */
   readonly wasmRuntimeClass?: boolean;
+  /**
+   * A `RevisionWatcher` in the `openfunction` namespace, which functions with `watch: true` use;
+   * its image goes through `registryRewrite` like the platform's, and it counts in `images()` and
+   * `footprint()`. `true` for its defaults.
+   * @default - none
+   */
+  readonly revisionWatcher?: RevisionWatcherProps | boolean;
   /**
    * How much the control planes ask for: a profile (small, default, HA) and per-workload overrides.
    * Every container gets CPU and memory requests and a memory limit, whatever the profile.
@@ -144,6 +152,8 @@ export class OpenFunctionPlatform extends Construct {
   public readonly sizingProfile: SizingProfile;
   /** The validator for this platform's objects: the shipped schemas plus the platform's own CRDs. */
   public readonly validator: SchemaValidator;
+  /** The revision watcher, when `revisionWatcher` is set. */
+  public readonly revisionWatcher?: RevisionWatcher;
   private readonly objectsByComponent = new Map<string, KubeObject[]>();
 
   constructor(scope: Construct, id: string, props: OpenFunctionPlatformProps) {
@@ -238,18 +248,33 @@ export class OpenFunctionPlatform extends Construct {
     if (props.wasmRuntimeClass) {
       new ApiObject(this, 'WasmRuntimeClass', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'openfunction-crun' }, handler: 'crun' } as any);
     }
+    if (props.revisionWatcher) {
+      const o = props.revisionWatcher === true ? {} : props.revisionWatcher;
+      const image = o.image ?? RevisionWatcher.DEFAULT_IMAGE;
+      this.revisionWatcher = new RevisionWatcher(this, 'RevisionWatcher', {
+        namespace: 'openfunction', ...o, image: props.registryRewrite ? rewriteImage(image, props.registryRewrite) : image,
+      });
+    }
     SchemaValidation.addTo(Chart.of(this), { validator: this.validator });
   }
 
   /** Every image the platform runs or starts, for mirroring. */
   public images(): string[] {
-    return imagesOf([...this.objectsByComponent.values()].flat());
+    return imagesOf([...this.ownObjects().values()].flat());
   }
 
   /** The declared CPU and memory requests and limits, per component and in total. */
   public footprint(): { readonly components: Record<string, Footprint>; readonly total: Footprint } {
-    const components = Object.fromEntries([...this.objectsByComponent].map(([c, objects]) => [c, footprintOf(objects)]));
-    return { components, total: footprintOf([...this.objectsByComponent.values()].flat()) };
+    const own = this.ownObjects();
+    const components = Object.fromEntries([...own].map(([c, objects]) => [c, footprintOf(objects)]));
+    return { components, total: footprintOf([...own.values()].flat()) };
+  }
+
+  /** The upstream objects by component, plus the revision watcher's Deployment. */
+  private ownObjects(): Map<string, readonly KubeObject[]> {
+    const out = new Map<string, readonly KubeObject[]>(this.objectsByComponent);
+    if (this.revisionWatcher) out.set('revision-watcher', [this.revisionWatcher.deployment.toJson() as KubeObject]);
+    return out;
   }
 
   /** The upstream objects of one component (after configuration and rewrite). */

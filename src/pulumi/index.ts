@@ -11,7 +11,7 @@ import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   chartObjects, Function as CdkFunction, FunctionGateway as CdkFunctionGateway, FunctionGatewayProps as CdkGatewayProps,
-  FunctionProps as CdkFunctionProps, FunctionRoute, KubeObject, OpenFunctionPlatform, OpenFunctionPlatformProps, RouteOptions, SchemaValidator,
+  FunctionProps as CdkFunctionProps, FunctionRoute, KubeObject, OpenFunctionPlatform, OpenFunctionPlatformProps, RevisionWatcher, RouteOptions, SchemaValidator,
 } from '../index';
 import { stableStringify } from '../common/names';
 
@@ -98,6 +98,7 @@ function rank(o: KubeObject): number {
 function registerCharts(parent: pulumi.ComponentResource, prefix: string, charts: readonly Chart[], options: AwaitOptions, resourceOptions: pulumi.CustomResourceOptions = {}, validator = SchemaValidator.default) {
   for (const chart of charts) validateTree(chart);
   const objects = charts.flatMap((c) => chartObjects(c));
+  for (const chart of charts) for (const c of chart.node.findAll()) if (c instanceof RevisionWatcher) c.markRegistered(`Pulumi component ${prefix}`);
   const problems = validator.validateObjects(objects);
   if (problems.length) throw new Error(problems.map(String).join('\n'));
   const crds: pulumi.CustomResource[] = [];

@@ -190,3 +190,18 @@ withShared('the full platform from the upstream mirror', () => {
     for (const image of imagesOf(objects())) expect(image).toMatch(/^(registry\.internal:5000\/ofn\/|ko:\/\/)/);
   });
 });
+
+describe('the revision watcher on the platform', () => {
+  test('runs in openfunction, pulls through the registry rewrite, counts in images and footprint, and serves watch: true', () => {
+    const { app, p, objects } = platform({ revisionWatcher: true, registryRewrite: { registries: { 'docker.io': 'mirror.example.com/hub' } } });
+    const fns = new Chart(app, 'fns', { namespace: 'demo' });
+    new Function(fns, 'followed', { source: FunctionSource.fromImage('registry.example.com/demo/followed:v1'), watch: true });
+    expect(SchemaValidator.default.validateApp(app).map(String)).toEqual([]);
+    const dep = objects().find((o) => o.kind === 'Deployment' && o.metadata.name === 'revision-watcher');
+    expect(dep.metadata.namespace).toBe('openfunction');
+    expect(dep.spec.template.spec.containers[0].image).toBe('mirror.example.com/hub/library/node:22.17.1-alpine3.22');
+    expect(p.images()).toContain('mirror.example.com/hub/library/node:22.17.1-alpine3.22');
+    expect(p.footprint().components['revision-watcher']).toMatchObject({ cpuRequestMillis: 50, memoryRequestBytes: 32 * 2 ** 20 });
+    expect(p.revisionWatcher!.watched).toEqual(['demo/followed']);
+  });
+});

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { installMocks, value } from './mocks';
 import { Chart, Testing } from 'cdk8s';
 import { addExamples } from '../../examples';
-import { Builder, chartObjects, Function as CdkFunction, FunctionSource, KanikoStrategy, Serving, StandardBuildStrategies } from '../../src';
+import { Builder, chartObjects, Function as CdkFunction, FunctionSource, KanikoStrategy, RevisionWatcher, Serving, StandardBuildStrategies } from '../../src';
 
 const registered = installMocks('openfunction', 'test');
 
@@ -150,4 +150,22 @@ test('the Platform component registers CRDs first and makes custom resources dep
   expect(kinds.indexOf('CustomResourceDefinition')).toBeLessThan(kinds.indexOf('Deployment'));
   expect(platform.images).toEqual(['ghcr.io/dapr/daprd:1.18.3', 'ghcr.io/dapr/injector:1.18.3', 'ghcr.io/kedacore/keda:2.20.2']);
   expect(ofn.comparable(mine.map((r) => r.inputs))).toEqual(ofn.comparable(platform.objects));
+});
+
+test('a RevisionWatcher works in one Cdk8sChart with its functions; a later function cannot join it', async () => {
+  const from = registered.length;
+  let watcher: RevisionWatcher | undefined;
+  const component = new ofn.Cdk8sChart('watched', {
+    namespace: 'demo',
+    build: (chart) => {
+      watcher = new RevisionWatcher(chart, 'watcher');
+      new CdkFunction(chart, 'followed', { source: FunctionSource.fromImage('registry.example.com/demo/followed:v1'), watch: { watcher } });
+    },
+  });
+  await settled(component.resources);
+  const config = kubeInputs(from).find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === 'revision-watcher-config') as any;
+  expect(JSON.parse(config.data['config.json']).functions.map((f: any) => f.name)).toEqual(['followed']);
+  expect(kubeInputs(from).filter((o: any) => o.kind === 'Role').map((o: any) => o.rules.find((r: any) => r.resources[0] === 'services').resourceNames)).toEqual([['followed']]);
+  expect(() => new ofn.Function('late', { source: FunctionSource.fromImage('registry.example.com/demo/late:v1'), namespace: 'demo', watch: { watcher } }))
+    .toThrow(/late[-\d]*\/late: watch: names a RevisionWatcher whose objects are already registered \(by Pulumi component watched\).*\[OFN_WATCH_REGISTERED\]/);
 });
