@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { KubeObject, SchemaValidator, StandardBuildStrategies } from '../src';
 
 /** An app with the standard strategies in a `platform` chart and a `functions` chart in `demo`. */
@@ -23,12 +24,20 @@ export function only(objects: KubeObject[], kind: string): any {
   return found[0];
 }
 
-/** The message of the error `fn` throws (fails the test if it throws none). */
+/**
+ * The message of the error `fn` throws or, when it creates a construct, of the problems that
+ * construct recorded for synth to report (fails the test if there is neither).
+ */
 export function errorOf(fn: () => unknown): string {
+  let made: unknown;
   try {
-    fn();
+    made = fn();
   } catch (e) {
     return (e as Error).message;
   }
+  // A construct, or an object holding constructs: the problems recorded in their subtrees.
+  const made_ = made instanceof Construct ? [made] : made && typeof made === 'object' ? Object.values(made).filter((v): v is Construct => v instanceof Construct) : [];
+  const problems = made_.flatMap((c) => c.node.findAll().flatMap((n) => (n instanceof Chart ? [] : n.node.validate())));
+  if (problems.length) return [...new Set(problems)].join('\n');
   throw new Error('expected an error, got none');
 }

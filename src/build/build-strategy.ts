@@ -132,7 +132,7 @@ export class BuildStrategy extends Construct implements IBuildStrategy {
   public readonly inputs: BuildStrategyInputs;
   public readonly definition: IConstruct = this;
   /** The emitted strategy object. */
-  public readonly apiObject: ApiObject;
+  public readonly apiObject!: ApiObject;
 
   constructor(scope: Construct, id: string, props: BuildStrategyProps) {
     super(scope, id);
@@ -162,7 +162,7 @@ export class BuildStrategy extends Construct implements IBuildStrategy {
     if (existing) {
       checks.add('OFN_STRATEGY_DUPLICATE', 'name', props.name, `is already defined by ${existing.node.path}`, 'define each strategy once per app and reference that object');
     }
-    checks.throwIfAny();
+    if (checks.stop()) return;
     registry.set(key, this);
 
     const metadata = { name: props.name, labels: { 'app.kubernetes.io/managed-by': 'openfunction-constructs', ...props.labels } };

@@ -137,25 +137,25 @@ function strategyFor(props: FunctionBuildOptions): IBuildStrategy {
  */
 export class FunctionBuild extends Construct {
   /** Name of the Build. */
-  public readonly buildName: string;
+  public readonly buildName!: string;
   /** Name of the BuildRun of the current inputs. */
-  public readonly buildRunName: string;
+  public readonly buildRunName!: string;
   /** Name of the ServiceAccount build pods run under. */
-  public readonly serviceAccountName: string;
+  public readonly serviceAccountName!: string;
   /** The image the build pushes. */
-  public readonly image: string;
+  public readonly image!: string;
   /** The strategy it builds with. */
   public readonly strategy: IBuildStrategy;
   /** Bundles to push before applying (local-directory sources only). */
-  public readonly bundles: LocalBundle[];
+  public readonly bundles!: LocalBundle[];
   /** The Build object. */
-  public readonly build: BuildV1Beta1;
+  public readonly build!: BuildV1Beta1;
   /** The BuildRun object. */
-  public readonly buildRun: BuildRunV1Beta1;
+  public readonly buildRun!: BuildRunV1Beta1;
   /** The build's ServiceAccount. */
-  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly serviceAccount!: kplus.ServiceAccount;
   /** The Shipwright source of the Build (git or OCI bundle). */
-  public readonly buildSource: NonNullable<BuildV1Beta1Spec['source']>;
+  public readonly buildSource!: NonNullable<BuildV1Beta1Spec['source']>;
   /** The builder image, for strategies that take one. */
   public readonly builder?: Builder;
 
@@ -251,7 +251,7 @@ export class FunctionBuild extends Construct {
         checks.add('OFN_TOLERATION', `buildTolerations[${i}].value`, t.value, "must be empty when the operator is 'Exists'", "drop value or use operator 'Equal'");
       }
     }
-    checks.throwIfAny();
+    if (checks.stop()) return;
 
     this.image = props.image;
     this.buildName = props.name;

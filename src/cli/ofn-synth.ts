@@ -4,6 +4,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { App, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { throwIfInvalid } from '../common/errors';
 import { Function } from '../function/function';
 import { convert, parseDocuments } from '../migrate/convert';
 import { MigrationError } from '../migrate/reader';
@@ -178,6 +179,7 @@ export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.wr
     if (command === 'convert') return convertCommand(positionals.slice(1), values.output, io);
     if (command === 'images') {
       const p = new OpenFunctionPlatform(new Chart(new App({ outdir: '.' }), 'platform'), 'openfunction', platformProps());
+      throwIfInvalid(p);
       for (const image of p.images()) io.out(`${image}\n`);
       return 0;
     }
@@ -193,6 +195,7 @@ export function main(argv: string[], io: CliIo = { out: (t) => process.stdout.wr
       const all: IConstruct[] = app.node.findAll();
       const platforms = all.filter((c): c is OpenFunctionPlatform => c instanceof OpenFunctionPlatform);
       if (!values.app) platforms.push(new OpenFunctionPlatform(new Chart(app, 'platform'), 'openfunction', platformProps()));
+      throwIfInvalid(app);
       for (const p of platforms) describePlatform(p, io);
       for (const fn of all.filter((c): c is Function => c instanceof Function)) describeFunction(fn, io);
       return 0;

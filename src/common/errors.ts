@@ -1,5 +1,25 @@
 import { IConstruct } from 'constructs';
 
+/**
+ * Context key: `false` makes a construct with bad props throw from its constructor instead of
+ * recording its problems for synth to report with every other construct's. The environment
+ * variable `OFN_COLLECT_ERRORS=false` does the same.
+ */
+export const COLLECT_ERRORS_CONTEXT = 'openfunction-constructs:collectErrors';
+
+const stopped = new WeakSet<IConstruct>();
+
+/** Whether the app of `scope` collects prop errors for synth (the default) rather than throwing. */
+export function collectsErrors(scope: IConstruct): boolean {
+  if (process.env.OFN_COLLECT_ERRORS === 'false') return false;
+  return scope.node.tryGetContext(COLLECT_ERRORS_CONTEXT) !== false;
+}
+
+/** Whether `construct` stopped on bad props (and so created none of its objects). */
+export function stoppedOnProblems(construct: IConstruct): boolean {
+  return stopped.has(construct);
+}
+
 /** One bad prop value: where it is, what is wrong and how to fix it. */
 export interface PropProblem {
   /** Stable identifier of the kind of problem, e.g. `OFN_GIT_URL`. */
@@ -65,10 +85,37 @@ export class PropChecks {
     return this.problems.length > 0;
   }
 
+  /**
+   * Ends a constructor's checks: false when nothing was found. Otherwise, when the app collects
+   * errors (the default), the problems become the construct's validation errors, which synth
+   * reports together with those of every other construct before writing anything, and it
+   * returns true so that the constructor returns without creating objects; when the app does not
+   * collect errors, it throws a {@link PropValidationError}.
+   */
+  public stop(): boolean {
+    if (this.problems.length === 0) return false;
+    if (typeof this.scope === 'string' || !collectsErrors(this.scope)) this.throwIfAny();
+    const construct = this.scope as IConstruct;
+    const error = new PropValidationError(construct.node.path, [...this.problems]);
+    stopped.add(construct);
+    construct.node.addValidation({ validate: () => error.message.split('\n') });
+    return true;
+  }
+
   /** Throws a {@link PropValidationError} if any problem was recorded. */
   public throwIfAny(): void {
     if (this.problems.length === 0) return;
     const path = typeof this.scope === 'string' ? this.scope : this.scope.node.path;
     throw new PropValidationError(path, this.problems);
   }
+}
+
+/**
+ * Runs the validations of every construct below `scope`, as synth does, and throws one error
+ * listing all their problems (the problems of every construct with bad props among them).
+ */
+export function throwIfInvalid(scope: IConstruct): void {
+  const errors: string[] = [];
+  for (const c of scope.node.findAll()) errors.push(...c.node.validate());
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }

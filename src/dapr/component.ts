@@ -121,7 +121,7 @@ export class DaprComponent extends Construct implements IDaprComponent {
   public readonly buildingBlock: DaprBuildingBlock;
   /** Whether readers must name a topic. */
   public readonly requiresTopic: boolean;
-  public readonly apiObject: ApiObject;
+  public readonly apiObject!: ApiObject;
   private readonly appIds = new Set<string>();
   private readonly triggerFn?: (options: KedaTriggerOptions) => KedaTriggerSpec | undefined;
 
@@ -155,7 +155,7 @@ export class DaprComponent extends Construct implements IDaprComponent {
     if (existing) {
       checks.add('OFN_DAPR_DUPLICATE', 'name', this.componentName, `is already the name of ${existing.node.path} in namespace ${this.namespace ?? '(default)'}`, 'give each component in a namespace its own name');
     }
-    checks.throwIfAny();
+    if (checks.stop()) return;
     registry.set(key, this);
 
     this.apiObject = new Component(this, 'Resource', {

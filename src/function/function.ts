@@ -14,7 +14,7 @@ import { KedaHttpServing } from '../serving/keda-http';
 import { KnativeServing } from '../serving/knative';
 import { Serving, ServingEngine } from '../serving/serving';
 import { effectiveTracing, tracingProblems } from '../serving/tracing';
-import { PropChecks } from '../common/errors';
+import { PropChecks, stoppedOnProblems } from '../common/errors';
 import { SecretRef } from '../common/refs';
 import { parseImageReference } from '../common/image';
 import { isDnsLabel } from '../common/names';
@@ -194,7 +194,13 @@ export class Function extends Construct {
     if (watchOptions && !watcher) {
       checks.add('OFN_WATCH_NO_WATCHER', 'watch', props.watch, 'asks for a RevisionWatcher, but the app has none (or it is created after this function)', "create one first, e.g. new RevisionWatcher(platformChart, 'watcher'), or pass watch: { watcher }");
     }
-    checks.throwIfAny();
+    if (checks.stop()) {
+      // Synth reports the problems with every other construct's; nothing is created.
+      this.labels = {};
+      this.image = props.image ?? '';
+      this.bundles = [];
+      return;
+    }
 
     this.labels = { 'openfunction.io/function': this.functionName, ...props.labels };
     this.imageCredentials = props.imageCredentials;
@@ -209,6 +215,11 @@ export class Function extends Construct {
         strategy: props.strategy ?? (wasm ? new StandardStrategyRef(StandardStrategy.WASMEDGE) : undefined),
         builder: props.builder ?? (props.language && props.dockerfile === undefined && !wasm ? Builder.forLanguage(props.language) : undefined),
       });
+      if (stoppedOnProblems(this.build)) {
+        this.image = props.image ?? '';
+        this.bundles = [];
+        return;
+      }
       this.image = this.build.image;
       this.buildName = this.build.buildName;
       this.buildRunName = this.build.buildRunName;
@@ -260,7 +271,7 @@ export class Function extends Construct {
         for (const v of pod.violations) {
           restricted.add('OFN_POD_SECURITY', 'serving', v, 'breaks Pod Security Standards "restricted"', 'remove the override, or set serving option podSecurity: PodSecurity.UNCHECKED if the function truly needs it');
         }
-        restricted.throwIfAny();
+        if (restricted.stop()) return;
       }
       if (serving.engine === ServingEngine.KNATIVE) {
         this.knative = new KnativeServing(this, 'Knative', { name: this.functionName, namespace: this.namespace, labels: this.labels, version, pod, options: serving.knative });
@@ -273,7 +284,7 @@ export class Function extends Construct {
         this.async = new AsyncServing(this, 'Async', { name: this.functionName, namespace: this.namespace, labels: this.labels, pod, options: serving.async, derivedTriggers: dapr.kedaTriggers });
       }
     }
-    if (props.route && (this.knative || this.kedaHttp)) {
+    if (props.route && (this.knative || this.kedaHttp) && !stoppedOnProblems(props.route.gateway)) {
       let backend: ConstructorParameters<typeof FunctionHttpRoute>[2]['backend'];
       if (this.knative) {
         const weights = new Map<string, number>();
@@ -287,6 +298,7 @@ export class Function extends Construct {
         backend = { engine: 'keda', host: serving.kedaHttp.hosts?.[0] };
       }
       this.httpRoute = new FunctionHttpRoute(this, 'Route', { functionName: this.functionName, namespace: this.namespace, labels: this.labels, route: props.route, backend });
+      if (stoppedOnProblems(this)) return;
       this.url = this.httpRoute.externalUrls[0];
       this.internalUrl = this.httpRoute.internalUrls[0] ?? this.internalUrl;
       this.addresses.push(...this.httpRoute.externalUrls.map((value) => ({ type: 'External' as const, value })), ...this.httpRoute.internalUrls.map((value) => ({ type: 'Internal' as const, value })));

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { loadAll } from 'js-yaml';
+import { COLLECT_ERRORS_CONTEXT } from '../common/errors';
 import { Function } from '../function/function';
 import { FunctionGateway } from '../routing/gateway';
 import { convertV1beta1, convertV1beta2 } from './function-mapping';
@@ -44,6 +45,8 @@ export function convert(documents: readonly SourceDocument[], app: App = new App
   const errors: MigrationProblem[] = [];
   const warnings: MigrationProblem[] = [];
   const chart = new Chart(app, 'converted');
+  // Each construct's problems are needed as it is made, to name the document and field they come from.
+  chart.node.setContext(COLLECT_ERRORS_CONTEXT, false);
   const gateways = new Map<string, FunctionGateway>();
   const functions: Function[] = [];
   const readers: DocumentReader[] = [];

@@ -142,16 +142,16 @@ export function minorVersion(version: string): string | undefined {
  */
 export class OpenFunctionPlatform extends Construct {
   /** The installed components. */
-  public readonly components: readonly PlatformComponent[];
+  public readonly components!: readonly PlatformComponent[];
   /** The releases installed. */
-  public readonly versions: ComponentVersions;
+  public readonly versions!: ComponentVersions;
   public readonly knativeNetworking?: KnativeNetworking;
   /** The standard build strategies, when Shipwright is installed. */
   public readonly buildStrategies?: StandardBuildStrategies;
   /** The sizing profile applied. */
-  public readonly sizingProfile: SizingProfile;
+  public readonly sizingProfile!: SizingProfile;
   /** The validator for this platform's objects: the shipped schemas plus the platform's own CRDs. */
-  public readonly validator: SchemaValidator;
+  public readonly validator!: SchemaValidator;
   /** The revision watcher, when `revisionWatcher` is set. */
   public readonly revisionWatcher?: RevisionWatcher;
   private readonly objectsByComponent = new Map<string, KubeObject[]>();
@@ -192,7 +192,7 @@ export class OpenFunctionPlatform extends Construct {
       if (problem) checks.add('OFN_REGISTRY_REWRITE', `registryRewrite.registries["${registry}"]`, target, problem, 'give e.g. mirror.example.com/openfunction');
       if (registry !== '*' && !/^[a-z0-9.-]+(:\d+)?$/.test(registry)) checks.add('OFN_REGISTRY_REWRITE', 'registryRewrite.registries', registry, 'is not a registry host', "give a host such as gcr.io, or '*' for every registry");
     }
-    checks.throwIfAny();
+    if (checks.stop()) return;
 
     this.components = ORDER.filter((c) => components.includes(c));
     this.versions = versions!;

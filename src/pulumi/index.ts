@@ -8,11 +8,11 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import {
   chartObjects, Function as CdkFunction, FunctionGateway as CdkFunctionGateway, FunctionGatewayProps as CdkGatewayProps,
   FunctionProps as CdkFunctionProps, FunctionRoute, KubeObject, OpenFunctionPlatform, OpenFunctionPlatformProps, RevisionWatcher, RouteOptions, SchemaValidator,
 } from '../index';
+import { throwIfInvalid } from '../common/errors';
 import { stableStringify } from '../common/names';
 
 /** Await behaviour of registered objects. */
@@ -59,11 +59,6 @@ export function awaitAnnotations(obj: KubeObject, options: AwaitOptions = {}): R
 }
 
 /** Runs the construct validations below `scope` (what `cdk8s synth` runs first) and throws on any. */
-function validateTree(scope: IConstruct): void {
-  const errors: string[] = [];
-  for (const c of scope.node.findAll()) errors.push(...c.node.validate());
-  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-}
 
 // One in-memory cdk8s App for the components of a Pulumi program, so that they see each other
 // (strategies, gateways, Dapr components) as constructs of one cdk8s app do.
@@ -96,7 +91,7 @@ function rank(o: KubeObject): number {
  * Namespaces first; returns the objects (as synthesized) and the resources by `Kind/ns/name`.
  */
 function registerCharts(parent: pulumi.ComponentResource, prefix: string, charts: readonly Chart[], options: AwaitOptions, resourceOptions: pulumi.CustomResourceOptions = {}, validator = SchemaValidator.default) {
-  for (const chart of charts) validateTree(chart);
+  for (const chart of charts) throwIfInvalid(chart);
   const objects = charts.flatMap((c) => chartObjects(c));
   for (const chart of charts) for (const c of chart.node.findAll()) if (c instanceof RevisionWatcher) c.markRegistered(`Pulumi component ${prefix}`);
   const problems = validator.validateObjects(objects);

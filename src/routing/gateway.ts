@@ -162,7 +162,7 @@ export class FunctionGateway extends Construct {
     for (const [prop, port] of [['httpPort', props.httpPort], ['https.port', props.https?.port]] as const) {
       if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) checks.add('OFN_PORT', prop, port, 'is not a port number from 1 to 65535', 'give e.g. 80 or 443');
     }
-    checks.throwIfAny();
+    if (checks.stop()) return;
 
     if (!props.existingGateway) {
       const tlsSecret = secretName ?? `${this.gatewayName}-tls`;

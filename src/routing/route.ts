@@ -60,7 +60,7 @@ export class FunctionHttpRoute extends Construct {
   public readonly externalUrls: string[];
   /** The in-cluster URLs. */
   public readonly internalUrls: string[];
-  public readonly apiObject: HttpRoute;
+  public readonly apiObject!: HttpRoute;
   /** For KEDA HTTP functions: what lets the route reach the interceptor in its namespace. */
   public readonly referenceGrant?: ReferenceGrant;
 
@@ -79,7 +79,11 @@ export class FunctionHttpRoute extends Construct {
         if (owner) checks.add('OFN_ROUTE_CONFLICT', 'route', `${host}${path}`, `is already routed to ${owner} on gateway ${gw.gatewayNamespace}/${gw.gatewayName}`, 'give the function its own hostname or path');
       }
     }
-    checks.throwIfAny();
+    if (checks.stop()) {
+      this.externalUrls = [];
+      this.internalUrls = [];
+      return;
+    }
 
     const scheme = gw.https ? 'https' : 'http';
     const isInternal = (h: string) => h.endsWith(`.${gw.clusterDomain}`);

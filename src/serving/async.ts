@@ -72,7 +72,7 @@ export class AsyncServing extends Construct {
         const checks = new PropChecks(scope);
         checks.add('OFN_ASYNC_WORKLOAD', 'serving.workload', 'Job', 'runs as a KEDA ScaledJob, which needs a KEDA trigger, but no trigger of the function has a KEDA scaler (a cron or HTTP binding has none)',
           'use AsyncWorkload.DEPLOYMENT, trigger on a component KEDA can scale on (Kafka, Redis, MQTT, NATS), or give kedaTriggers');
-        checks.throwIfAny();
+        if (checks.stop()) return;
       }
       // Plain ApiObject: the generated class would pass the pod template through its typed
       // converters, which drop quantities given as strings.

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { PropChecks, PropProblem } from '../common/errors';
+import { PropChecks, PropProblem, stoppedOnProblems } from '../common/errors';
 import { parseImageReference } from '../common/image';
 import { contentHash, isDnsLabel, stableStringify } from '../common/names';
 import { SecretRef } from '../common/refs';
@@ -154,15 +154,15 @@ export class RevisionWatcher extends Construct {
   /** Its namespace. */
   public readonly namespace: string;
   /** Name of the ServiceAccount the agent runs as. */
-  public readonly serviceAccountName: string;
+  public readonly serviceAccountName!: string;
   /** The agent Deployment. */
-  public readonly deployment: ApiObject;
+  public readonly deployment!: ApiObject;
   /** Size of the agent program in its ConfigMap, in bytes. */
-  public readonly agentBytes: number;
+  public readonly agentBytes!: number;
 
   private readonly functions: WatchedFunctionConfig[] = [];
   private readonly permissions = new Map<string, Map<string, Set<string>>>();
-  private readonly config: Omit<WatcherConfig, 'functions'>;
+  private readonly config!: Omit<WatcherConfig, 'functions'>;
   private registeredBy?: string;
 
   constructor(scope: Construct, id: string, props: RevisionWatcherProps = {}) {
@@ -191,7 +191,10 @@ export class RevisionWatcher extends Construct {
     for (const [i, r] of (props.insecureRegistries ?? []).entries()) {
       if (!/^[a-z0-9.-]+(:\d+)?$/i.test(r)) checks.add('OFN_WATCH_REGISTRY', `insecureRegistries[${i}]`, r, 'is not a registry host[:port]', 'give the host and port only, e.g. registry.local:5000');
     }
-    checks.throwIfAny();
+    // Functions find it even when its own props failed, so they report only their own problems.
+    const root = this.node.root as unknown as Record<symbol, RevisionWatcher | undefined>;
+    if (root[WATCHER_KEY] === undefined) root[WATCHER_KEY] = this;
+    if (checks.stop()) return;
 
     this.serviceAccountName = this.name;
     this.config = {
@@ -272,8 +275,6 @@ export class RevisionWatcher extends Construct {
       },
     });
 
-    const root = this.node.root as unknown as Record<symbol, RevisionWatcher | undefined>;
-    if (root[WATCHER_KEY] === undefined) root[WATCHER_KEY] = this;
     SchemaValidation.addTo(chart);
   }
 
@@ -295,22 +296,25 @@ export class RevisionWatcher extends Construct {
    * (or its builder image) moves; a prebuilt image is redeployed by digest when its tag moves.
    */
   public watch(fn: Function, options: WatchOptions = {}): void {
+    if (stoppedOnProblems(this)) return;
     const checks = new PropChecks(fn);
     if (this.registeredBy) {
       checks.add('OFN_WATCH_REGISTERED', 'watch', this.node.path, `names a RevisionWatcher whose objects are already registered (by ${this.registeredBy}), so its config and Roles can no longer change`,
         'create the watcher and the functions it watches in one Cdk8sChart (Pulumi)');
-      checks.throwIfAny();
+      checks.stop();
+      return;
     }
     const problems = this.configFor(fn, options);
     if (!('name' in problems)) {
       checks.addAll(problems);
-      checks.throwIfAny();
+      checks.stop();
       return;
     }
     const config = problems;
     if (this.functions.some((f) => f.name === config.name && f.namespace === config.namespace)) {
       checks.add('OFN_WATCH_TWICE', 'watch', `${config.namespace}/${config.name}`, 'is already watched by this watcher', 'watch each function once');
-      checks.throwIfAny();
+      checks.stop();
+      return;
     }
     this.functions.push(config);
     this.grant(config);

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
-  Builder, BuildStrategy, BuildStrategyKind, FunctionBuild, FunctionBuildProps, FunctionSource, KanikoStrategy,
-  KoStrategy, PropValidationError, SchemaValidator,
+  Builder, BuildStrategy, BuildStrategyKind, COLLECT_ERRORS_CONTEXT, FunctionBuild, FunctionBuildProps, FunctionSource,
+  KanikoStrategy, KoStrategy, PropValidationError, SchemaValidator,
 } from '../../src';
 import { errorOf, functionsApp, only, synthValid } from '../helpers';
 
@@ -224,10 +224,13 @@ describe('bad input', () => {
   test('a Dockerfile path outside the source', () => {
     expect(fail({ dockerfile: '../Dockerfile' })).toMatch(/dockerfile: is not a relative path inside the source/);
   });
-  test('every problem at once, as a PropValidationError with codes', () => {
+  test('every problem at once, as a PropValidationError with codes, when the app throws instead of collecting', () => {
     let error: unknown;
+    const app = Testing.app();
+    app.node.setContext(COLLECT_ERRORS_CONTEXT, false);
+    const chart = new Chart(app, 'functions');
     try {
-      new FunctionBuild(functionsApp().chart, 'hello', { ...BASE, image: 'x', successfulBuildsHistoryLimit: -2 });
+      new FunctionBuild(chart, 'hello', { ...BASE, image: 'x', successfulBuildsHistoryLimit: -2 });
     } catch (e) {
       error = e;
     }

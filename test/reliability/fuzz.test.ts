@@ -116,8 +116,14 @@ test(`${RUNS} random function configurations synthesize valid objects or fail wi
     }
     const problems = synthProblems(app);
     if (problems.length) {
-      // Synth-time validations (strategy existence) carry codes too; schema problems never may.
-      for (const p of problems) if (!/\[OFN_[A-Z_]+\]$/.test(p)) throw new Error(`uncoded synth problem: ${p}`);
+      // Prop problems are collected for synth, as are synth-time validations (strategy
+      // existence); every one carries a catalogued code, and schema problems never may appear.
+      for (const p of problems) {
+        const code = /\[(OFN_[A-Z_]+)\]$/.exec(p)?.[1];
+        if (!code) throw new Error(`uncoded synth problem: ${p}`);
+        if (!(code in ERROR_CODES)) throw new Error(`uncatalogued code ${code}`);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
       rejected++;
       return;
     }

@@ -25,10 +25,16 @@ new ofn.RevisionWatcher(platform, 'watcher');
 const chart = new Chart(app, 'functions', { namespace: 'demo' });
 new ofn.Function(chart, 'hello', { image: 'registry.example.com/demo/hello:v1', source: ofn.FunctionSource.fromGit('https://github.com/OpenFunction/samples.git'), builder: ofn.Builder.GO, watch: true });
 app.synth();
-try { new ofn.Function(chart, 'Bad_Name', { image: 'r.io/a/b' }); } catch (e) { console.log(e.codes.join(',')); }
+// Every problem of every construct, in one synth, before anything is written.
+const bad = new App({ outdir: 'bad' });
+const badChart = new Chart(bad, 'functions');
+new ofn.Function(badChart, 'Bad_Name', { image: 'r.io/a/b' });
+new ofn.Function(badChart, 'worse', { image: 'not an image' });
+try { bad.synth(); } catch (e) { console.log([...e.message.matchAll(/\\[(OFN_[A-Z_]+)\\]/g)].map((m) => m[1]).join(',')); }
 `);
     const out = execFileSync(process.execPath, ['app.js'], { cwd: project, encoding: 'utf8' });
-    expect(out.trim()).toBe('OFN_NAME');
+    expect(out.trim()).toBe('OFN_NAME,OFN_IMAGE_REF');
+    expect(fs.readdirSync(path.join(project, 'bad'))).toEqual([]);
     expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['functions.k8s.yaml', 'platform.k8s.yaml']);
     expect(fs.readFileSync(path.join(project, 'dist', 'functions.k8s.yaml'), 'utf8')).toContain('kind: BuildRun');
     // The watcher's agent ships in the package and reaches its ConfigMap.

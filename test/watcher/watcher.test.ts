@@ -140,7 +140,7 @@ describe('RevisionWatcher', () => {
     fs.rmSync(dir, { recursive: true });
 
     const twice = new Function(c, 'twice', { source: FunctionSource.fromImage('registry.example.com/demo/t:v1'), watch: true });
-    expect(errorOf(() => twice.watcher!.watch(twice))).toMatch(/watch: is already watched by this watcher \(got "demo\/twice"\).*\[OFN_WATCH_TWICE\]/);
+    expect(errorOf(() => (twice.watcher!.watch(twice), twice))).toMatch(/watch: is already watched by this watcher \(got "demo\/twice"\).*\[OFN_WATCH_TWICE\]/);
 
     const app2 = Testing.app();
     const p2 = new Chart(app2, 'platform');
