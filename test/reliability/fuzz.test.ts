@@ -3,7 +3,7 @@ import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import { load } from 'js-yaml';
 import {
   Builder, chartObjects, DaprComponents, ERROR_CODES, Function, FunctionGateway, FunctionProps, FunctionSource, KnativeMetric, PropValidationError,
-  SchemaValidator, Serving, StandardBuildStrategies, Tracing, Traffic,
+  RevisionWatcher, SchemaValidator, Serving, StandardBuildStrategies, Tracing, Traffic,
 } from '../../src';
 
 // Seeded and bounded: the same 1,200 configurations on every run. FUZZ_RUNS raises it for a nightly run.
@@ -47,13 +47,16 @@ const config = fc.record({
   tracing: maybe(pick(['sw', 'otel', 'off'], ['otel-bad'])),
   route: fc.boolean(),
   output: fc.boolean(),
+  watch: maybe(fc.record({ interval: maybe(int([1, 600], [0])), builderImage: fc.boolean(), baseImages: maybe(pick([['golang:1.24']], [['Bad Image'], ['r.io/a/b@sha256:' + 'b'.repeat(64)]])) })),
 });
 
 type Config = typeof config extends fc.Arbitrary<infer T> ? T : never;
 
 function build(c: Config) {
   const app = Testing.app();
-  new StandardBuildStrategies(new Chart(app, 'platform'), 'strategies');
+  const platform = new Chart(app, 'platform');
+  new StandardBuildStrategies(platform, 'strategies');
+  new RevisionWatcher(platform, 'watcher', { namespace: 'openfunction' });
   const chart = new Chart(app, 'functions', { namespace: 'demo' });
   const gateway = new FunctionGateway(chart, 'gw', { domain: 'fn.example.com', gatewayClassName: 'contour' });
   const kafka = DaprComponents.kafkaBinding(chart, 'kafka', { brokers: ['k:9092'], topics: ['t'], consumerGroup: 'g' });
@@ -87,6 +90,7 @@ function build(c: Config) {
       : c.tracing === 'otel-bad' ? { provider: Tracing.openTelemetry({ name: 'nope' as any, endpoint: 'x' }) } : c.tracing === 'off' ? { enabled: false } : undefined,
     route: c.route ? gateway.route() : undefined,
     outputs: c.output ? [{ component: sink }] : undefined,
+    watch: c.watch && { ...c.watch, interval: c.watch.interval === undefined ? undefined : Duration.seconds(c.watch.interval) },
   };
   return { app, chart, construct: () => new Function(chart, 'fn', props) };
 }
