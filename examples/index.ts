@@ -3,6 +3,8 @@ import { addAcmeApp } from './acme-template/app';
 import { AsyncFunctionsChart } from './async-functions';
 import { CanaryChart } from './canary';
 import { DockerfileFunctionChart } from './dockerfile-function';
+import { EventsCronTriggerChart } from './events-cron-trigger';
+import { EventsKafkaSourceChart } from './events-kafka-source';
 import { GatewayRoutingChart } from './gateway-routing';
 import { HelloWorldGoChart } from './hello-world-go';
 import { KedaHttpFunctionChart } from './keda-http-function';
@@ -19,4 +21,6 @@ export function addExamples(app: App): void {
   new GatewayRoutingChart(app, 'gateway-routing');
   addAcmeApp(app);
   new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.platform.buildStrategies!.kaniko! });
+  new EventsKafkaSourceChart(app, 'events-kafka-source');
+  new EventsCronTriggerChart(app, 'events-cron-trigger');
 }

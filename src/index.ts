@@ -37,3 +37,4 @@ export * from './function/defaults';
 export * from './function/policy';
 export { ERROR_CODES } from './common/error-codes';
 export * from './function/props';
+export * from './events';
