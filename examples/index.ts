@@ -4,6 +4,8 @@ import { AsyncFunctionsChart } from './async-functions';
 import { CanaryChart } from './canary';
 import { ContinuousRebuildChart } from './continuous-rebuild';
 import { DockerfileFunctionChart } from './dockerfile-function';
+import { EventsCronTriggerChart } from './events-cron-trigger';
+import { EventsKafkaSourceChart } from './events-kafka-source';
 import { GatewayRoutingChart } from './gateway-routing';
 import { HelloWorldGoChart } from './hello-world-go';
 import { KedaHttpFunctionChart } from './keda-http-function';
@@ -21,4 +23,6 @@ export function addExamples(app: App): void {
   addAcmeApp(app);
   new DockerfileFunctionChart(app, 'dockerfile-functions', { kaniko: platform.platform.buildStrategies!.kaniko! });
   new ContinuousRebuildChart(app, 'continuous-rebuild');
+  new EventsKafkaSourceChart(app, 'events-kafka-source');
+  new EventsCronTriggerChart(app, 'events-cron-trigger');
 }

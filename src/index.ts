@@ -38,3 +38,4 @@ export * from './function/policy';
 export { ERROR_CODES } from './common/error-codes';
 export * from './function/props';
 export * from './watcher/watcher';
+export * from './events';
