@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { PropProblem } from '../common/errors';
+import { registeredBy } from '../common/registration';
 import { DaprBuildingBlock, IDaprComponent } from '../dapr/component';
 import { Function } from '../function/function';
 import { ServingEngine } from '../serving/serving';
@@ -123,6 +124,10 @@ export function sinkProblems(scope: IConstruct, sink: unknown, prop: string, nam
       return problem(fn.node.path, 'runs as KEDA-started Jobs, which hold no Dapr subscription between events', 'serve the function with the Deployment workload');
     }
     if (t.path !== undefined && !/^\/[^\s]*$/.test(t.path)) return problem(t.path, 'is not a route path', 'give a path starting with /');
+    const by = registeredBy(fn.async?.scaledObject);
+    if (by) {
+      return [{ code: 'OFN_REGISTERED', prop, value: fn.node.path, problem: `is a function whose objects are already registered (by ${by}), so KEDA could no longer be told to wake it for these events`, fix: 'create the function and the event sources and triggers that deliver to it in one Cdk8sChart (Pulumi)' }];
+    }
   }
   return [];
 }

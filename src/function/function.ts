@@ -16,6 +16,7 @@ import { Serving, ServingEngine } from '../serving/serving';
 import { effectiveTracing, tracingProblems } from '../serving/tracing';
 import { PropChecks, stoppedOnProblems } from '../common/errors';
 import { SecretRef } from '../common/refs';
+import { registeredBy } from '../common/registration';
 import { parseImageReference } from '../common/image';
 import { isDnsLabel } from '../common/names';
 import { SchemaValidation } from '../validation/validator';
@@ -167,6 +168,12 @@ export class Function extends Construct {
       inputs: props.inputs, outputs: props.outputs, states: props.states,
     });
     checks.addAll(dapr.problems);
+    for (const c of dapr.used ? dapr.components : []) {
+      const by = registeredBy(c);
+      if (by && !c.scopes.includes(dapr.appId)) {
+        checks.add('OFN_REGISTERED', 'serving', c.node.path, `uses a Dapr component whose objects are already registered (by ${by}), so its scopes can no longer include this function`, 'create the component and the functions that use it in one Cdk8sChart (Pulumi)');
+      }
+    }
     if (dapr.used && props.dapr === undefined && defaults?.dapr) {
       (props as { dapr?: DaprSidecarOptions }).dapr = defaults.dapr;
       this.appliedDefaults.push('dapr');

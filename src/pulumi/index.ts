@@ -10,9 +10,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import {
   chartObjects, Function as CdkFunction, FunctionGateway as CdkFunctionGateway, FunctionGatewayProps as CdkGatewayProps,
-  FunctionProps as CdkFunctionProps, FunctionRoute, KubeObject, OpenFunctionPlatform, OpenFunctionPlatformProps, RevisionWatcher, RouteOptions, SchemaValidator,
+  FunctionProps as CdkFunctionProps, FunctionRoute, KubeObject, OpenFunctionPlatform, OpenFunctionPlatformProps, RouteOptions, SchemaValidator,
 } from '../index';
 import { throwIfInvalid } from '../common/errors';
+import { markRegistered } from '../common/registration';
 import { stableStringify } from '../common/names';
 
 /** Await behaviour of registered objects. */
@@ -93,7 +94,7 @@ function rank(o: KubeObject): number {
 function registerCharts(parent: pulumi.ComponentResource, prefix: string, charts: readonly Chart[], options: AwaitOptions, resourceOptions: pulumi.CustomResourceOptions = {}, validator = SchemaValidator.default) {
   for (const chart of charts) throwIfInvalid(chart);
   const objects = charts.flatMap((c) => chartObjects(c));
-  for (const chart of charts) for (const c of chart.node.findAll()) if (c instanceof RevisionWatcher) c.markRegistered(`Pulumi component ${prefix}`);
+  for (const chart of charts) markRegistered(chart, `Pulumi component ${prefix}`);
   const problems = validator.validateObjects(objects);
   if (problems.length) throw new Error(problems.map(String).join('\n'));
   const crds: pulumi.CustomResource[] = [];

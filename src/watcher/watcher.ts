@@ -7,6 +7,7 @@ import { PropChecks, PropProblem, stoppedOnProblems } from '../common/errors';
 import { parseImageReference } from '../common/image';
 import { contentHash, isDnsLabel, stableStringify } from '../common/names';
 import { SecretRef } from '../common/refs';
+import { registeredBy } from '../common/registration';
 import type { Function } from '../function/function';
 import { restrictedContainerSecurity } from '../serving/pod';
 import { SchemaValidation } from '../validation/validator';
@@ -163,7 +164,6 @@ export class RevisionWatcher extends Construct {
   private readonly functions: WatchedFunctionConfig[] = [];
   private readonly permissions = new Map<string, Map<string, Set<string>>>();
   private readonly config!: Omit<WatcherConfig, 'functions'>;
-  private registeredBy?: string;
 
   constructor(scope: Construct, id: string, props: RevisionWatcherProps = {}) {
     super(scope, id);
@@ -278,14 +278,6 @@ export class RevisionWatcher extends Construct {
     SchemaValidation.addTo(chart);
   }
 
-  /**
-   * Marks its objects as handed over (the Pulumi components call this when they register them):
-   * a later `watch` could no longer reach its config and Roles, so it fails instead.
-   */
-  public markRegistered(by: string): void {
-    this.registeredBy ??= by;
-  }
-
   /** The functions it watches, as `namespace/name`. */
   public get watched(): string[] {
     return this.functions.map((f) => `${f.namespace}/${f.name}`);
@@ -298,8 +290,9 @@ export class RevisionWatcher extends Construct {
   public watch(fn: Function, options: WatchOptions = {}): void {
     if (stoppedOnProblems(this)) return;
     const checks = new PropChecks(fn);
-    if (this.registeredBy) {
-      checks.add('OFN_WATCH_REGISTERED', 'watch', this.node.path, `names a RevisionWatcher whose objects are already registered (by ${this.registeredBy}), so its config and Roles can no longer change`,
+    const by = registeredBy(this);
+    if (by) {
+      checks.add('OFN_REGISTERED', 'watch', this.node.path, `names a RevisionWatcher whose objects are already registered (by ${by}), so its config and Roles can no longer change`,
         'create the watcher and the functions it watches in one Cdk8sChart (Pulumi)');
       checks.stop();
       return;

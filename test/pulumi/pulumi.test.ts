@@ -2,7 +2,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { installMocks, value } from './mocks';
 import { Chart, Testing } from 'cdk8s';
 import { addExamples } from '../../examples';
-import { Builder, chartObjects, Function as CdkFunction, FunctionSource, KanikoStrategy, RevisionWatcher, Serving, StandardBuildStrategies } from '../../src';
+import {
+  Builder, chartObjects, DaprComponents, EventSink, EventSource, Function as CdkFunction, FunctionSource, KanikoStrategy, RevisionWatcher, Serving, SourceEvent,
+  StandardBuildStrategies,
+} from '../../src';
 
 const registered = installMocks('openfunction', 'test');
 
@@ -167,5 +170,34 @@ test('a RevisionWatcher works in one Cdk8sChart with its functions; a later func
   expect(JSON.parse(config.data['config.json']).functions.map((f: any) => f.name)).toEqual(['followed']);
   expect(kubeInputs(from).filter((o: any) => o.kind === 'Role').map((o: any) => o.rules.find((r: any) => r.resources[0] === 'services').resourceNames)).toEqual([['followed']]);
   expect(() => new ofn.Function('late', { source: FunctionSource.fromImage('registry.example.com/demo/late:v1'), namespace: 'demo', watch: { watcher } }))
-    .toThrow(/late[-\d]*\/late: watch: names a RevisionWatcher whose objects are already registered \(by Pulumi component watched\).*\[OFN_WATCH_REGISTERED\]/);
+    .toThrow(/late[-\d]*\/late: watch: names a RevisionWatcher whose objects are already registered \(by Pulumi component watched\).*\[OFN_REGISTERED\]/);
+});
+
+test('a Dapr component or a sink function already registered by another component is an error, not a silently missing scope or scaler', async () => {
+  let store: any;
+  const components = new ofn.Cdk8sChart('shared-components', {
+    namespace: 'demo',
+    build: (chart) => {
+      store = DaprComponents.redisState(chart, 'store', { host: 'redis:6379' });
+    },
+  });
+  await settled(components.resources);
+  expect(() => new ofn.Function('counter', { source: FunctionSource.fromImage('registry.example.com/demo/counter:v1'), namespace: 'demo', states: [store] }))
+    .toThrow(/counter[-\d]*\/counter: serving: uses a Dapr component whose objects are already registered \(by Pulumi component shared-components\), so its scopes can no longer include this function .*\[OFN_REGISTERED\]/);
+
+  const worker = new ofn.Cdk8sChart('worker', {
+    namespace: 'demo',
+    build: (chart) => {
+      const queue = DaprComponents.kafkaBinding(chart, 'jobs', { brokers: ['kafka:9092'], topics: ['jobs'], consumerGroup: 'worker' });
+      new CdkFunction(chart, 'worker', { image: 'registry.example.com/demo/worker:v1', serving: Serving.async({ triggers: [{ component: queue }] }) });
+    },
+  });
+  await settled(worker.resources);
+  const fn = worker.chart.node.findChild('worker') as CdkFunction;
+  expect(() => new ofn.Cdk8sChart('events', {
+    namespace: 'demo',
+    build: (chart) => {
+      new EventSource(chart, 'orders', { sink: EventSink.fromFunction(fn), events: { created: SourceEvent.kafka({ brokers: ['kafka:9092'], topic: 'orders' }) } });
+    },
+  })).toThrow(/events\/orders: sink: is a function whose objects are already registered \(by Pulumi component worker\).*\[OFN_REGISTERED\]/);
 });

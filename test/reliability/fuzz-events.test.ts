@@ -21,11 +21,12 @@ const event = fc.oneof(
   fc.record({ kind: fc.constant('redis'), host: pick(['redis:6379'], ['redis']), stream: pick(['events'], ['']) }),
   fc.record({ kind: fc.constant('mqtt'), url: pick(['tcp://mqtt:1883'], ['mqtt']), topic: pick(['sensors'], ['']) }),
 );
+type EventConfig = typeof event extends fc.Arbitrary<infer T> ? T : never;
 const sink = fc.constantFrom('none', 'async', 'knative', 'unserved', 'url', 'bad-url', 'binding');
 const config = fc.record({
   backend: fc.constantFrom('nats', 'nats-keda', 'kafka', 'redis'),
   sourceName: pick(['ticker', 'orders'], ['Bad_Source']),
-  events: fc.oneof({ weight: 12, arbitrary: fc.dictionary(pick(['tick', 'created', 'reading'], ['Bad_Event']), event, { minKeys: 1, maxKeys: 2 }) }, { weight: 1, arbitrary: fc.constant({}) }),
+  events: fc.oneof({ weight: 12, arbitrary: fc.dictionary(pick(['tick', 'created', 'reading'], ['Bad_Event']), event, { minKeys: 1, maxKeys: 2 }) }, { weight: 1, arbitrary: fc.constant<Record<string, EventConfig>>({}) }),
   toBus: pick([true], [false]),
   sink,
   trigger: fc.option(fc.record({
@@ -38,7 +39,7 @@ const config = fc.record({
 
 type Config = typeof config extends fc.Arbitrary<infer T> ? T : never;
 
-function sourceEvent(e: Config['events'][string]): SourceEvent {
+function sourceEvent(e: EventConfig): SourceEvent {
   switch (e.kind) {
     case 'kafka': return SourceEvent.kafka({ brokers: e.brokers, topic: e.topic });
     case 'cron': return SourceEvent.cron({ schedule: e.schedule });
