@@ -3,8 +3,10 @@ import { loadAll } from 'js-yaml';
 import { COLLECT_ERRORS_CONTEXT } from '../common/errors';
 import { Function } from '../function/function';
 import { FunctionGateway } from '../routing/gateway';
+import { RevisionWatcher } from '../watcher/watcher';
 import { convertV1beta1, convertV1beta2 } from './function-mapping';
 import { DocumentReader, MigrationError, MigrationProblem, reportConstructError } from './reader';
+import { insecureRegistries, wantsRevisionController } from './revision-controller';
 
 
 
@@ -22,6 +24,8 @@ export interface ConversionResult {
   readonly app: App;
   readonly functions: Function[];
   readonly gateways: FunctionGateway[];
+  /** The watcher of the Functions that enable OpenFunction's revision controller, if any. */
+  readonly revisionWatcher?: RevisionWatcher;
   /** Fields that were ignored or changed in meaning, one per field. */
   readonly warnings: MigrationProblem[];
 }
@@ -71,6 +75,11 @@ export function convert(documents: readonly SourceDocument[], app: App = new App
       r.error(apiVersion ? 'kind' : 'apiVersion', `${apiVersion ?? '(none)'} ${kind ?? '(none)'} is not an OpenFunction Function (core.openfunction.io/v1beta1, v1beta2) or Gateway (networking.openfunction.io/v1alpha1)`);
     }
   }
+  // OpenFunction's revision controller, where a Function asks for it, becomes one RevisionWatcher.
+  const controlled = readers.filter((r) => r.doc.kind === 'Function' && wantsRevisionController(r.doc)).map((r) => r.doc);
+  const revisionWatcher = controlled.length
+    ? new RevisionWatcher(chart, 'revision-watcher', { namespace: 'openfunction', insecureRegistries: insecureRegistries(controlled) })
+    : undefined;
   for (const r of readers) {
     if (r.doc.kind !== 'Function' || !String(r.doc.apiVersion).startsWith('core.openfunction.io/') || r.errors.length) continue;
     const fn = r.doc.apiVersion === 'core.openfunction.io/v1beta1' ? convertV1beta1(r, chart, gateways) : convertV1beta2(r, chart, gateways);
@@ -81,7 +90,7 @@ export function convert(documents: readonly SourceDocument[], app: App = new App
     warnings.push(...r.warnings);
   }
   if (errors.length) throw new MigrationError(errors);
-  return { app, functions, gateways: [...gateways.values()], warnings };
+  return { app, functions, gateways: [...gateways.values()], revisionWatcher, warnings };
 }
 
 function convertGateway(r: DocumentReader, chart: Chart, name: string, gateways: Map<string, FunctionGateway>): void {

@@ -11,7 +11,9 @@ import { FunctionGateway } from '../routing/gateway';
 import { HookPolicy } from '../serving/hooks';
 import { AsyncWorkload, KedaTrigger, Serving } from '../serving/serving';
 import { TracingOptions, TracingProviderName } from '../serving/tracing';
+import { FunctionWatchOptions, RevisionWatcher } from '../watcher/watcher';
 import { DocumentReader, parseGoDuration, reportConstructError } from './reader';
+import { revisionControllerWatch } from './revision-controller';
 
 // How one OpenFunction Function document (v1beta1 or v1beta2) maps to Function props.
 
@@ -137,6 +139,8 @@ function makeFunction(r: DocumentReader, chart: Chart, fnProps: FunctionProps & 
   r.consume('spec.serving.tracing');
   r.consume('spec.serving.hooks');
   r.warnUnread('spec');
+  const watch = revisionControllerWatch(r, props, RevisionWatcher.of(chart));
+  if (watch) (props as { watch?: FunctionWatchOptions }).watch = watch;
   if (r.errors.length) return undefined;
   try {
     return new Function(chart, `${props.namespace ?? 'default'}-${props.name}`, props);

@@ -278,6 +278,11 @@ export class RevisionWatcher extends Construct {
     SchemaValidation.addTo(chart);
   }
 
+  /** Seconds between polls of a function, unless the function says otherwise. */
+  public get intervalSeconds(): number {
+    return this.config.intervalSeconds;
+  }
+
   /** The functions it watches, as `namespace/name`. */
   public get watched(): string[] {
     return this.functions.map((f) => `${f.namespace}/${f.name}`);

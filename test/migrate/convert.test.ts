@@ -115,3 +115,70 @@ describe('bad input names the file, the document and the field', () => {
     expect(failure(text)).toEqual(['input.yaml#0: spec.serving.triggers.dapr[0].type: is required: somewhere is not defined in the Function, so it is an existing component whose type the converter cannot read from a cluster']);
   });
 });
+
+describe("OpenFunction's revision controller annotations", () => {
+  const fn = (annotations: Record<string, string>, spec: string) => `apiVersion: core.openfunction.io/v1beta2
+kind: Function
+metadata:
+  name: watched
+  namespace: demo
+  annotations:
+${Object.entries(annotations).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`).join('\n')}
+spec:
+  version: v1.0.0
+${spec}`;
+  const GIT = `  image: registry.local:5000/demo/watched:v1
+  build:
+    builder: openfunction/builder-go:v2.4.0-1.17
+    srcRepo:
+      url: https://github.com/OpenFunction/samples.git
+      revision: main
+  serving:
+    triggers:
+      http:
+        port: 8080`;
+
+  test('become a RevisionWatcher that follows the branch at the given interval, and ignore provider parameters with a warning', () => {
+    const result = convert(parseDocuments(fn({
+      'openfunction.io/revision-controller': 'enable',
+      'openfunction.io/revision-controller-params': 'type: source\npolling-interval: 1m30s\nrepo-type: gitlab\nproject-id: "42"\ninsecure-registry: "true"\n',
+    }, GIT), 'watched.yaml'));
+    const objects = result.app.charts.flatMap((c) => chartObjects(c)) as any[];
+    expect(SchemaValidator.default.validateObjects(objects).map(String)).toEqual([]);
+    expect(result.revisionWatcher?.watched).toEqual(['demo/watched']);
+    const config = JSON.parse(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'revision-watcher-config').data['config.json']);
+    expect(config.insecureRegistries).toEqual(['registry.local:5000']);
+    expect(config.functions[0]).toMatchObject({ mode: 'source', intervalSeconds: 90, git: { url: 'https://github.com/OpenFunction/samples.git', revision: 'main' } });
+    // OpenFunction's controller follows the source only, not the builder.
+    expect(config.functions[0].images).toBeUndefined();
+    expect(result.warnings.map(String)).toEqual([
+      expect.stringMatching(/^watched\.yaml#0: metadata\.annotations\.openfunction\.io\/revision-controller-params\.repo-type: is not needed: the watcher reads branches over git's smart-HTTP protocol/),
+      expect.stringMatching(/^watched\.yaml#0: metadata\.annotations\.openfunction\.io\/revision-controller-params\.project-id: is not needed/),
+    ]);
+  });
+
+  test('a serving-only function follows its image; without polling-interval the difference to OpenFunction is a warning', () => {
+    const result = convert(parseDocuments(fn({ 'openfunction.io/revision-controller': 'enable', 'openfunction.io/revision-controller-params': 'type: image' }, `  image: registry.example.com/demo/watched:v1
+  serving:
+    triggers:
+      http:
+        port: 8080`), 'image.yaml'));
+    expect(result.revisionWatcher?.watched).toEqual(['demo/watched']);
+    expect(result.warnings.map(String)).toEqual([expect.stringMatching(/polling-interval: is not given: OpenFunction polls every 5s, the watcher here every 60s/)]);
+  });
+
+  test('a type that does not fit the source, and params that are not a map, are errors naming the annotation', () => {
+    expect(failure(fn({ 'openfunction.io/revision-controller': 'enable', 'openfunction.io/revision-controller-params': 'type: source-image' }, GIT), 'w.yaml'))
+      .toEqual(['w.yaml#0: metadata.annotations.openfunction.io/revision-controller-params.type: is "source-image", which follows a bundle image, but spec.build.srcRepo has no bundleContainer.image']);
+    expect(failure(fn({ 'openfunction.io/revision-controller': 'enable', 'openfunction.io/revision-controller-params': '- a\n- b' }, GIT), 'w.yaml'))
+      .toEqual(['w.yaml#0: metadata.annotations.openfunction.io/revision-controller-params: is not a YAML map of parameters']);
+    expect(failure(fn({ 'openfunction.io/revision-controller': 'enable', 'openfunction.io/revision-controller-params': 'polling-interval: soon' }, GIT), 'w.yaml'))
+      .toEqual(['w.yaml#0: metadata.annotations.openfunction.io/revision-controller-params.polling-interval: is "soon", not a Go duration of at least 1s']);
+  });
+
+  test('a pinned commit is not watched, as OpenFunction skips it', () => {
+    const result = convert(parseDocuments(fn({ 'openfunction.io/revision-controller': 'enable', 'openfunction.io/revision-controller-params': 'polling-interval: 10s' }, GIT.replace('revision: main', 'revision: 4d48a29')), 'pinned.yaml'));
+    expect(result.revisionWatcher?.watched).toEqual([]);
+    expect(result.warnings.map(String)).toEqual([expect.stringMatching(/revision-controller: is set, but spec\.build\.srcRepo\.revision pins a commit/)]);
+  });
+});
