@@ -686,7 +686,9 @@ var Reconciler = class {
         name,
         namespace: fn.namespace,
         labels: { ...build.metadata.labels, "watcher.openfunction.io/revision": revision },
-        annotations: { [STATE.sources]: JSON.stringify(sources) }
+        annotations: { [STATE.sources]: JSON.stringify(sources) },
+        // Garbage-collected with the Build (its spec is embedded, so Shipwright does not link them).
+        ownerReferences: build.metadata.uid ? [{ apiVersion: build.apiVersion, kind: build.kind, name: build.metadata.name, uid: build.metadata.uid }] : void 0
       },
       spec: {
         build: { spec },

@@ -8,7 +8,7 @@ const { toStrictSchema } = require('../src/validation/structural.ts');
 
 /** The core kinds we validate: [apiVersion, kind, namespaced]. */
 const CORE_KINDS = [
-  ['v1', 'ConfigMap', true], ['v1', 'Endpoints', true], ['v1', 'LimitRange', true], ['v1', 'Namespace', false],
+  ['v1', 'ConfigMap', true], ['v1', 'Endpoints', true], ['v1', 'Event', true], ['v1', 'LimitRange', true], ['v1', 'Namespace', false],
   ['v1', 'PersistentVolumeClaim', true], ['v1', 'Pod', true], ['v1', 'ResourceQuota', true], ['v1', 'Secret', true],
   ['v1', 'Service', true], ['v1', 'ServiceAccount', true],
   ['apps/v1', 'DaemonSet', true], ['apps/v1', 'Deployment', true], ['apps/v1', 'ReplicaSet', true], ['apps/v1', 'StatefulSet', true],
@@ -161,6 +161,8 @@ function tightenObjectMeta(meta) {
 
 function modelName(k) {
   const version = k.apiVersion.split('/').pop();
+  // client-node names the core Event CoreV1Event (events.k8s.io has its own EventsV1Event).
+  if (k.apiVersion === 'v1' && k.kind === 'Event') return 'CoreV1Event';
   return `${version[0].toUpperCase()}${version.slice(1)}${k.kind}`;
 }
 

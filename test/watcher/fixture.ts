@@ -98,6 +98,13 @@ export class World {
     });
   }
 
+  /** Schema problems of every object the agent created or updated (BuildRuns, Events, workloads, routes). */
+  public emittedProblems(): string[] {
+    const bodies = this.kube.requests.filter((r) => (r.method === 'POST' || r.method === 'PUT') && r.status < 300).map((r) => r.body);
+    expect(bodies.length).toBeGreaterThan(0);
+    return SchemaValidator.default.validateObjects(bodies).map(String);
+  }
+
   /** Reasons of the Events recorded so far. */
   public eventReasons(): string[] {
     return this.kube.requests.filter((r) => r.method === 'POST' && r.path === P.events && r.status === 201).map((r) => r.body.reason);

@@ -63,6 +63,7 @@ describe('revision watcher: git sources', () => {
     expect(run.spec.serviceAccount).toBe('hello-build');
     expect(run.spec.retention).toEqual({ ttlAfterSucceeded: '168h', ttlAfterFailed: '168h' });
     expect(run.metadata.labels['openfunction.io/function']).toBe('hello');
+    expect(run.metadata.ownerReferences).toEqual([{ apiVersion: 'shipwright.io/v1beta1', kind: 'Build', name: 'hello', uid: build().metadata.uid }]);
     expect(build().metadata.annotations[STATE.phase]).toBe('Building');
     expect(build().metadata.annotations[STATE.buildRun]).toBe(runs[0]);
 
@@ -102,6 +103,7 @@ describe('revision watcher: git sources', () => {
     expect(world.metrics.get('builds_succeeded')).toBe(1);
     expect(world.metrics.get('rollouts')).toBe(1);
     expect(world.kube.requests.filter((r) => r.status === 403)).toEqual([]);
+    expect(world.emittedProblems()).toEqual([]);
   });
 
   test('a failed build is never rolled out and is not retried until the next change', async () => {

@@ -103,6 +103,7 @@ maybe('revision watcher: OCI registries (docker-registry)', () => {
     run = world.kube.get(`${P.buildRuns}/${second}`);
     expect(run.spec.build.spec.paramValues).toContainEqual({ name: 'builder-image', value: `${registry.host}/builders/go@${builder}` });
     expect(run.spec.build.spec.source.ociArtifact.image).toBe(`${registry.host}/demo/hello-source@${source}`);
+    expect(world.emittedProblems()).toEqual([]);
   });
 
   test('an async function on a ScaledJob and a KEDA HTTP Deployment are redeployed in their function container', async () => {
@@ -123,6 +124,7 @@ maybe('revision watcher: OCI registries (docker-registry)', () => {
     expect(await world.reconciler().poll(job)).toBe('rolled-out');
     expect(world.kube.get(P.scaledJob('job')).spec.jobTargetRef.template.spec.containers.find((c: any) => c.name === 'function').image).toMatch(/demo\/job@sha256:/);
     expect(world.kube.requests.filter((r) => r.status === 403)).toEqual([]);
+    expect(world.emittedProblems()).toEqual([]);
   });
 
   test('bearer-token registries: the challenge is answered with the dockerconfigjson credentials', async () => {

@@ -251,6 +251,8 @@ export class Reconciler {
         namespace: fn.namespace,
         labels: { ...build.metadata.labels, 'watcher.openfunction.io/revision': revision },
         annotations: { [STATE.sources]: JSON.stringify(sources) },
+        // Garbage-collected with the Build (its spec is embedded, so Shipwright does not link them).
+        ownerReferences: build.metadata.uid ? [{ apiVersion: build.apiVersion, kind: build.kind, name: build.metadata.name, uid: build.metadata.uid }] : undefined,
       },
       spec: {
         build: { spec },
