@@ -78,6 +78,8 @@ describe('the bundled agent as a process', () => {
 
     world.finish(run, true, fakeDigest('process'));
     await until('the rollout', () => world.kube.get(P.ksvc('hello')).spec.template.spec.containers[0].image.endsWith(fakeDigest('process')));
+    // The agent counts and reports the rollout after the API answered; wait for its Event.
+    const event = await until('the RolledOut event', () => world.kube.requests.find((r) => r.method === 'POST' && r.path === P.events && r.body.reason === 'RolledOut'));
 
     const metrics = (await get(`${base}/metrics`)).body;
     expect(metrics).toContain('openfunction_watcher_builds_started_total{namespace="demo",function="hello"} 1');
@@ -86,10 +88,10 @@ describe('the bundled agent as a process', () => {
     expect(metrics).toContain('openfunction_watcher_watched_functions 1');
     expect(metrics).toMatch(/process_resident_memory_bytes \d+/);
     expect((await get(`${base}/healthz`)).status).toBe(200);
-    const event = world.kube.requests.find((r) => r.method === 'POST' && r.path === P.events && r.body.reason === 'RolledOut');
-    expect(event?.body.reportingInstance).toBe('watcher-0');
+    expect(event.body.reportingInstance).toBe('watcher-0');
     expect(world.kube.count('POST', /\/buildruns$/)).toBe(1);
-    for (const line of out.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    // Every complete log line is one JSON object.
+    for (const line of out.slice(0, out.lastIndexOf('\n')).split('\n')) expect(() => JSON.parse(line)).not.toThrow();
 
     const code = await new Promise<number | null>((resolve) => {
       proc.once('exit', (c) => resolve(c));
