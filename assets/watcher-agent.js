@@ -256,6 +256,45 @@ function anonymousMemory() {
 // src/watcher/agent/reconcile.ts
 var import_crypto2 = require("crypto");
 
+// src/common/image.ts
+var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+var PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+var TAG = "[\\w][\\w.-]{0,127}";
+var DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+var REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+function parseImageReference(ref) {
+  const m = REFERENCE.exec(ref);
+  if (!m) return void 0;
+  let registry = m[1];
+  let repository = m[2];
+  const tag = m[3];
+  const digest = m[4];
+  if (registry !== void 0 && !/[.:]|^localhost$|^\[/.test(registry)) {
+    if (!new RegExp(`^${PATH_COMPONENT}$`).test(registry)) return void 0;
+    repository = `${registry}/${repository}`;
+    registry = void 0;
+  }
+  if (repository.length > 255) return void 0;
+  return { registry, repository, tag, digest };
+}
+function withoutDigest(ref) {
+  const at = ref.indexOf("@");
+  return at < 0 ? ref : ref.slice(0, at);
+}
+function repositoryOf(ref) {
+  const parsed = parseImageReference(ref);
+  if (!parsed) return withoutDigest(ref);
+  return parsed.registry ? `${parsed.registry}/${parsed.repository}` : parsed.repository;
+}
+
+// src/common/names.ts
+function joinName(prefix, suffix, max = 63) {
+  const room = max - suffix.length - 1;
+  const head = prefix.slice(0, Math.max(room, 1)).replace(/-+$/, "");
+  return `${head}-${suffix}`;
+}
+
 // src/watcher/agent/config.ts
 var STATE = {
   /** Source revision the agent last acted on (baseline or build), on the Build. */
@@ -366,36 +405,11 @@ var MANIFEST_TYPES = [
   "application/vnd.docker.distribution.manifest.v2+json"
 ].join(", ");
 function parseImage(ref) {
-  let rest = ref;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const slash = rest.indexOf("/");
-  const first = slash >= 0 ? rest.slice(0, slash) : "";
-  let registry = "docker.io";
-  let repository = rest;
-  if (slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost")) {
-    registry = first;
-    repository = rest.slice(slash + 1);
-  }
-  if (registry === "docker.io" && !repository.includes("/")) repository = `library/${repository}`;
-  return { registry, repository, tag: tag ?? (digest ? void 0 : "latest"), digest };
-}
-function repositoryOf(ref) {
-  const at = ref.indexOf("@");
-  let rest = at >= 0 ? ref.slice(0, at) : ref;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) rest = rest.slice(0, colon);
-  return rest;
+  const parsed = parseImageReference(ref);
+  if (!parsed) throw new RegistryError(`"${ref}" is not an image reference`, false);
+  const registry = parsed.registry ?? "docker.io";
+  const repository = registry === "docker.io" && !parsed.repository.includes("/") ? `library/${parsed.repository}` : parsed.repository;
+  return { registry, repository, tag: parsed.tag ?? (parsed.digest ? void 0 : "latest"), digest: parsed.digest };
 }
 function apiHost(registry) {
   return registry === "docker.io" || registry === "index.docker.io" ? "registry-1.docker.io" : registry;
@@ -477,12 +491,10 @@ function revisionOf(sources) {
   return (0, import_crypto2.createHash)("sha256").update(text).digest("hex").slice(0, 12);
 }
 function buildRunNameFor(buildName, revision) {
-  const suffix = `-w${revision.slice(0, 10)}`;
-  return `${buildName.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
+  return joinName(buildName, `w${revision.slice(0, 10)}`);
 }
 function knativeRevisionFor(service, digest) {
-  const suffix = `-${digest.replace(/^sha256:/, "").slice(0, 10)}`;
-  return `${service.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
+  return joinName(service, digest.replace(/^sha256:/, "").slice(0, 10));
 }
 var Reconciler = class {
   constructor(config, kube, metrics, log) {

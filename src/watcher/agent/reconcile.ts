@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'crypto';
+import { repositoryOf } from '../../common/image';
+import { joinName } from '../../common/names';
 import { STATE, WatchedFunctionConfig, WatcherConfig } from './config';
 import { GitCredentials, listRefs, resolveRevision } from './git';
 import { ApiError, KubeClient, KubeObject, RESOURCES, ResourceType } from './kube';
 import { Metrics } from './metrics';
-import { credentialsFor, parseImage, RegistryCredentials, repositoryOf, resolveDigest } from './registry';
+import { credentialsFor, parseImage, RegistryCredentials, resolveDigest } from './registry';
 
 /** Something to log: one JSON line per decision or error. */
 export type Logger = (level: 'info' | 'warn' | 'error', fn: WatchedFunctionConfig | undefined, msg: string, extra?: Record<string, unknown>) => void;
@@ -27,14 +29,12 @@ export function revisionOf(sources: Sources): string {
 
 /** The BuildRun name for a revision: the same on every replica and after a restart. */
 export function buildRunNameFor(buildName: string, revision: string): string {
-  const suffix = `-w${revision.slice(0, 10)}`;
-  return `${buildName.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
+  return joinName(buildName, `w${revision.slice(0, 10)}`);
 }
 
 /** The Knative revision name for an image digest. */
 export function knativeRevisionFor(service: string, digest: string): string {
-  const suffix = `-${digest.replace(/^sha256:/, '').slice(0, 10)}`;
-  return `${service.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
+  return joinName(service, digest.replace(/^sha256:/, '').slice(0, 10));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { parseImageReference } from '../../common/image';
 import { basicAuth, HttpResponse, redact, send } from './http';
 
 /** An image reference split into the parts the registry API needs. */
@@ -31,40 +32,16 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 
-/** Splits `ref` as Docker does: a first part with a dot, a colon or `localhost` is the registry. */
+/**
+ * `ref` as the registry API needs it: Docker Hub short names become `docker.io` and
+ * `library/<name>`, and a reference without tag or digest means `latest`.
+ */
 export function parseImage(ref: string): ImageRef {
-  let rest = ref;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const slash = rest.indexOf('/');
-  const first = slash >= 0 ? rest.slice(0, slash) : '';
-  let registry = 'docker.io';
-  let repository = rest;
-  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    registry = first;
-    repository = rest.slice(slash + 1);
-  }
-  if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`;
-  return { registry, repository, tag: tag ?? (digest ? undefined : 'latest'), digest };
-}
-
-/** The image without tag or digest, e.g. for `repo@sha256:...`. */
-export function repositoryOf(ref: string): string {
-  const at = ref.indexOf('@');
-  let rest = at >= 0 ? ref.slice(0, at) : ref;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) rest = rest.slice(0, colon);
-  return rest;
+  const parsed = parseImageReference(ref);
+  if (!parsed) throw new RegistryError(`"${ref}" is not an image reference`, false);
+  const registry = parsed.registry ?? 'docker.io';
+  const repository = registry === 'docker.io' && !parsed.repository.includes('/') ? `library/${parsed.repository}` : parsed.repository;
+  return { registry, repository, tag: parsed.tag ?? (parsed.digest ? undefined : 'latest'), digest: parsed.digest };
 }
 
 function apiHost(registry: string): string {
