@@ -525,27 +525,19 @@ var Reconciler = class {
     const from = ksvc?.metadata.annotations?.[STATE.routeFrom];
     const to = ksvc?.spec?.template?.metadata?.name;
     if (!ksvc || !from || !to || ksvc.status?.latestReadyRevisionName !== to) return;
-    for (let attempt = 1; ; attempt++) {
-      const route = await this.kube.get(RESOURCES.httpRoute, fn.namespace, target.route);
-      if (!route) break;
-      let changed = false;
-      for (const rule of route.spec?.rules ?? []) {
+    const { obj: route, changed } = await this.modify(RESOURCES.httpRoute, fn.namespace, target.route, (r) => {
+      let moved = false;
+      for (const rule of r.spec?.rules ?? []) {
         for (const ref of rule.backendRefs ?? []) {
           if (ref.name === from) {
             ref.name = to;
-            changed = true;
+            moved = true;
           }
         }
       }
-      if (!changed) break;
-      try {
-        const updated = await this.kube.update(RESOURCES.httpRoute, route);
-        await this.event(updated, "Normal", "RouteMoved", `revision ${from} -> ${to}`);
-        break;
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 409) || attempt >= UPDATE_ATTEMPTS) throw e;
-      }
-    }
+      return moved;
+    });
+    if (changed) await this.event(route, "Normal", "RouteMoved", `revision ${from} -> ${to}`);
     await this.annotate(RESOURCES.knativeService, fn.namespace, target.name, (a) => setAll(a, { [STATE.routeFrom]: void 0 }));
   }
   /** Records a failed poll on the object holding the function's state, once per distinct error. */
@@ -640,38 +632,35 @@ var Reconciler = class {
   async rollout(fn, image, revision, runName) {
     const target = fn.serving;
     const type = servingType(target.kind);
-    for (let attempt = 1; ; attempt++) {
-      const obj = await this.kube.get(type, fn.namespace, target.name);
-      if (!obj) throw new Error(`${target.kind} ${fn.namespace}/${target.name} does not exist (not applied yet?)`);
-      const template = target.kind === "ScaledJob" ? obj.spec?.jobTargetRef?.template : obj.spec?.template;
+    let previous = "";
+    const { obj, changed } = await this.modify(type, fn.namespace, target.name, (o) => {
+      const template = target.kind === "ScaledJob" ? o.spec?.jobTargetRef?.template : o.spec?.template;
       const container = template?.spec?.containers?.find((c) => c.name === target.container);
       if (!container) throw new Error(`${target.kind} ${fn.namespace}/${target.name} has no container "${target.container}"`);
-      const annotations = obj.metadata.annotations ?? {};
-      if (container.image === image) {
-        if (annotations[STATE.lastError]) await this.clearError(type, obj, fn);
-        return false;
-      }
-      const previous = container.image;
+      if (container.image === image) return false;
+      const annotations = o.metadata.annotations ?? {};
+      previous = container.image;
       container.image = image;
       let routeFrom = annotations[STATE.routeFrom];
       if (target.kind === "Service" && template.metadata?.name) {
         const oldName = template.metadata.name;
         const newName = knativeRevisionFor(target.name, image.slice(image.indexOf("@") + 1));
         template.metadata.name = newName;
-        for (const t of obj.spec.traffic ?? []) if (t.revisionName === oldName) t.revisionName = newName;
+        for (const t of o.spec.traffic ?? []) if (t.revisionName === oldName) t.revisionName = newName;
         if (target.route && !routeFrom) routeFrom = oldName;
       }
-      obj.metadata.annotations = setAllCopy(annotations, { [STATE.image]: image, [STATE.servedRevision]: revision, [STATE.buildRun]: runName, [STATE.lastError]: void 0, [STATE.routeFrom]: routeFrom });
-      try {
-        const updated = await this.kube.update(type, obj);
-        this.metrics.inc("rollouts", fn.namespace, fn.name);
-        await this.event(updated, "Normal", "RolledOut", `${previous} -> ${image}`);
-        this.log("info", fn, "rolled out", { image, previous });
-        return true;
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 409) || attempt >= UPDATE_ATTEMPTS) throw e;
-      }
+      o.metadata.annotations = setAllCopy(annotations, { [STATE.image]: image, [STATE.servedRevision]: revision, [STATE.buildRun]: runName, [STATE.lastError]: void 0, [STATE.routeFrom]: routeFrom });
+      return true;
+    });
+    if (!obj) throw new Error(`${target.kind} ${fn.namespace}/${target.name} does not exist (not applied yet?)`);
+    if (!changed) {
+      await this.clearError(type, obj, fn);
+      return false;
     }
+    this.metrics.inc("rollouts", fn.namespace, fn.name);
+    await this.event(obj, "Normal", "RolledOut", `${previous} -> ${image}`);
+    this.log("info", fn, "rolled out", { image, previous });
+    return true;
   }
   async resolveSources(fn) {
     const sources = {};
@@ -734,19 +723,28 @@ var Reconciler = class {
     if (!obj.metadata.annotations?.[STATE.lastError]) return;
     await this.annotate(type, fn.namespace, obj.metadata.name, (a) => setAll(a, { [STATE.lastError]: void 0 }));
   }
-  /**
-   * Read-modify-write of an object's annotations, retried on conflicts. `change` edits them in
-   * place and says whether it changed anything. Returns the updated object, or undefined.
-   */
+  /** Read-modify-write of an object's annotations (see {@link modify}); the updated object, or undefined. */
   async annotate(type, namespace, name, change) {
+    const { obj, changed } = await this.modify(type, namespace, name, (o) => {
+      const annotations = { ...o.metadata.annotations };
+      if (!change(annotations)) return false;
+      o.metadata.annotations = annotations;
+      return true;
+    });
+    if (!obj) throw new Error(`${type.plural}/${name} in ${namespace} does not exist`);
+    return changed ? obj : void 0;
+  }
+  /**
+   * Read-modify-write of an object, retried on a fresh read when the update conflicts. `change`
+   * edits the object in place and says whether it changed anything; nothing is written when not.
+   * Returns the object as updated (or as read, when unchanged), and undefined when it does not exist.
+   */
+  async modify(type, namespace, name, change) {
     for (let attempt = 1; ; attempt++) {
       const obj = await this.kube.get(type, namespace, name);
-      if (!obj) throw new Error(`${type.plural}/${name} in ${namespace} does not exist`);
-      const annotations = { ...obj.metadata.annotations };
-      if (!change(annotations)) return void 0;
-      obj.metadata.annotations = annotations;
+      if (!obj || !change(obj)) return { obj, changed: false };
       try {
-        return await this.kube.update(type, obj);
+        return { obj: await this.kube.update(type, obj), changed: true };
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 409) || attempt >= UPDATE_ATTEMPTS) throw e;
       }
