@@ -1,11 +1,10 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SubscriptionV2Alpha1 } from '../../imports/dapr.io';
-import { TriggerAuthentication } from '../../imports/keda.sh';
 import { PropProblem } from '../common/errors';
-import { joinName } from '../common/names';
 import { DaprComponent } from '../dapr/component';
 import { Function } from '../function/function';
+import { kedaTriggerOf } from '../serving/async';
 
 /**
  * Pure-configuration delivery to async functions: what Dapr and KEDA need for a function to get
@@ -32,19 +31,8 @@ export function wakeFunction(scope: Construct, fn: Function, component: DaprComp
   if (!so) return;
   const spec = component.kedaTrigger({ appId: options.appId, topic: options.topic, lagThreshold: options.lagThreshold });
   if (!spec) return;
-  let authenticationRef: { name: string } | undefined;
-  if (spec.secretParameters && Object.keys(spec.secretParameters).length) {
-    const auth = new TriggerAuthentication(scope, `Auth-${component.componentName}`, {
-      metadata: { name: joinName(fn.functionName, component.componentName), namespace: fn.namespace, labels: fn.labels },
-      spec: {
-        secretTargetRef: Object.entries(spec.secretParameters).sort(([a], [b]) => (a < b ? -1 : 1)).map(([parameter, ref]) => ({ parameter, name: ref.name, key: ref.key })),
-      },
-    });
-    authenticationRef = { name: auth.name };
-  }
-  // Patched values skip cdk8s's key sorting: sort the metadata here, for stable diffs.
-  const metadata = Object.fromEntries(Object.entries(spec.metadata).sort(([a], [b]) => (a < b ? -1 : 1)));
-  so.addJsonPatch(JsonPatch.add('/spec/triggers/-', { ...(authenticationRef ? { authenticationRef } : {}), metadata, name: component.componentName, type: spec.type }));
+  const { trigger } = kedaTriggerOf(scope, { name: fn.functionName, namespace: fn.namespace, labels: fn.labels }, component.componentName, spec);
+  so.addJsonPatch(JsonPatch.add('/spec/triggers/-', trigger));
 }
 
 /** Options of {@link subscribeFunction}. */

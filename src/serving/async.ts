@@ -33,6 +33,32 @@ function behavior(r: ScalingRules | undefined) {
   };
 }
 
+/** A trigger of a ScaledObject or ScaledJob. */
+export interface KedaScaledTrigger {
+  readonly type: string;
+  readonly name: string;
+  readonly metadata: Record<string, string>;
+  /** @default - none: the scaler needs no Secret */
+  readonly authenticationRef?: { readonly name: string };
+}
+
+/**
+ * The KEDA trigger `spec` of `component` for the function `fn`, with keys and metadata in sorted
+ * order (it may be patched in, which skips cdk8s's sorting), and, when the spec has Secret
+ * parameters, a TriggerAuthentication `<fn>-<component>` of them created in `scope`.
+ */
+export function kedaTriggerOf(scope: Construct, fn: { readonly name: string; readonly namespace?: string; readonly labels: Record<string, string> }, component: string, spec: KedaTriggerSpec): { trigger: KedaScaledTrigger; auth?: TriggerAuthentication } {
+  let auth: TriggerAuthentication | undefined;
+  if (spec.secretParameters && Object.keys(spec.secretParameters).length) {
+    auth = new TriggerAuthentication(scope, `Auth-${component}`, {
+      metadata: { name: joinName(fn.name, component), namespace: fn.namespace, labels: fn.labels },
+      spec: { secretTargetRef: Object.entries(spec.secretParameters).sort(([a], [b]) => (a < b ? -1 : 1)).map(([parameter, ref]) => ({ parameter, name: ref.name, key: ref.key })) },
+    });
+  }
+  const metadata = Object.fromEntries(Object.entries(spec.metadata).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { trigger: { ...(auth ? { authenticationRef: { name: auth.name } } : {}), metadata, name: component, type: spec.type }, auth };
+}
+
 /**
  * An async function: a Deployment scaled by a KEDA ScaledObject (or Jobs started by a ScaledJob)
  * whose triggers come from the Dapr components that trigger it, with a TriggerAuthentication for
@@ -53,17 +79,10 @@ export class AsyncServing extends Construct {
     const selector = { 'openfunction.io/function': props.labels['openfunction.io/function'] ?? props.name };
     const templateMetadata = { labels: { ...props.pod.labels, ...selector }, annotations: props.pod.annotations };
 
-    const triggers = props.derivedTriggers.map(({ component, spec }) => {
-      let authenticationRef: { name: string } | undefined;
-      if (spec.secretParameters && Object.keys(spec.secretParameters).length) {
-        const auth = new TriggerAuthentication(this, `Auth-${component}`, {
-          metadata: { name: joinName(props.name, component), namespace: props.namespace, labels: props.labels },
-          spec: { secretTargetRef: Object.entries(spec.secretParameters).sort(([a], [b]) => (a < b ? -1 : 1)).map(([parameter, ref]) => ({ parameter, name: ref.name, key: ref.key })) },
-        });
-        this.triggerAuthentications.push(auth);
-        authenticationRef = { name: auth.name };
-      }
-      return { type: spec.type, name: component, metadata: spec.metadata, ...(authenticationRef ? { authenticationRef } : {}) };
+    const triggers: KedaScaledTrigger[] = props.derivedTriggers.map(({ component, spec }) => {
+      const { trigger, auth } = kedaTriggerOf(this, props, component, spec);
+      if (auth) this.triggerAuthentications.push(auth);
+      return trigger;
     });
     triggers.push(...(o.kedaTriggers ?? []).map((t) => ({ type: t.type, name: t.name as string, metadata: t.metadata })));
 
