@@ -1,8 +1,8 @@
 import { load } from 'js-yaml';
+import { parseImageReference } from '../common/image';
 import { FunctionProps } from '../function/props';
 import { SourceType } from '../function/source';
 import { ServingEngine } from '../serving/serving';
-import { parseImage } from '../watcher/agent/registry';
 import { FunctionWatchOptions, RevisionWatcher } from '../watcher/watcher';
 import { DocumentReader, parseGoDuration } from './reader';
 
@@ -17,20 +17,17 @@ export function wantsRevisionController(doc: any): boolean {
   return doc?.metadata?.annotations?.[ENABLE] === 'enable';
 }
 
-/** The `revision-controller-params` annotation as a map; undefined (with an error) when it is not one. */
-function paramsOf(r: DocumentReader): Record<string, string> | undefined {
-  const raw = r.doc.metadata?.annotations?.[PARAMS];
+/** The `revision-controller-params` annotation of `doc` as a map ({} when absent); undefined when it is not a map. */
+function parseParams(doc: any): Record<string, string> | undefined {
+  const raw = doc?.metadata?.annotations?.[PARAMS];
   if (raw === undefined) return {};
   let parsed: unknown;
   try {
     parsed = load(String(raw));
   } catch {
-    parsed = undefined;
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    r.error(FIELD(PARAMS), 'is not a YAML map of parameters');
     return undefined;
   }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
@@ -38,16 +35,11 @@ function paramsOf(r: DocumentReader): Record<string, string> | undefined {
 export function insecureRegistries(docs: readonly any[]): string[] {
   const out = new Set<string>();
   for (const doc of docs) {
-    if (!wantsRevisionController(doc)) continue;
-    let params: any;
-    try {
-      params = load(String(doc.metadata.annotations[PARAMS] ?? '{}'));
-    } catch {
-      continue;
-    }
-    if (String(params?.['insecure-registry']) !== 'true') continue;
+    if (!wantsRevisionController(doc) || parseParams(doc)?.['insecure-registry'] !== 'true') continue;
     for (const image of [doc.spec?.image, doc.spec?.build?.srcRepo?.bundleContainer?.image]) {
-      if (typeof image === 'string' && image) out.add(parseImage(image).registry);
+      // Invalid references are reported by the Function they belong to.
+      const ref = typeof image === 'string' ? parseImageReference(image) : undefined;
+      if (ref) out.add(ref.registry ?? 'docker.io');
     }
   }
   return [...out].sort();
@@ -67,7 +59,8 @@ export function revisionControllerWatch(r: DocumentReader, props: FunctionProps,
     r.warn(FIELD(ENABLE), `is "${enabled}", not "enable": the function is not watched`);
     return undefined;
   }
-  const params = paramsOf(r);
+  const params = parseParams(r.doc);
+  if (!params) r.error(FIELD(PARAMS), 'is not a YAML map of parameters');
   if (!params || !watcher) return undefined;
   for (const key of Object.keys(params)) {
     if (PROVIDER_PARAMS.includes(key)) r.warn(`${FIELD(PARAMS)}.${key}`, 'is not needed: the watcher reads branches over git\'s smart-HTTP protocol, which every git host serves; give a basic-auth Secret as the source credentials for private repositories');
