@@ -9,7 +9,7 @@ import { contentHash, isDnsLabel, stableStringify } from '../common/names';
 import { SecretRef } from '../common/refs';
 import { registeredBy } from '../common/registration';
 import type { Function } from '../function/function';
-import { restrictedContainerSecurity } from '../serving/pod';
+import { containerResources, restrictedContainerSecurity } from '../serving/pod';
 import { SchemaValidation } from '../validation/validator';
 import { ServingTarget, WatchedFunctionConfig, WatcherConfig } from './agent/config';
 
@@ -220,8 +220,6 @@ export class RevisionWatcher extends Construct {
     new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: this.serviceAccountName, namespace: this.namespace, labels }, automountToken: true });
 
     const r = props.resources ?? {};
-    const limits: Record<string, string> = { memory: r.memoryLimit ?? '128Mi' };
-    if (r.cpuLimit) limits.cpu = r.cpuLimit;
     const probe = (p: string, period: number) => ({ httpGet: { path: p, port: 'http' }, periodSeconds: period, timeoutSeconds: 2, failureThreshold: 3 });
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1', kind: 'Deployment',
@@ -259,7 +257,7 @@ export class RevisionWatcher extends Construct {
               ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
               livenessProbe: probe('/healthz', 20),
               readinessProbe: probe('/readyz', 10),
-              resources: { requests: { cpu: r.cpuRequest ?? '50m', memory: r.memoryRequest ?? '32Mi' }, limits },
+              resources: containerResources({ cpuRequest: r.cpuRequest ?? '50m', memoryRequest: r.memoryRequest ?? '32Mi', memoryLimit: r.memoryLimit ?? '128Mi', cpuLimit: r.cpuLimit }),
               securityContext: restrictedContainerSecurity(true),
               volumeMounts: [
                 { name: 'agent', mountPath: '/opt/watcher', readOnly: true },
