@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import {
   BuildStrategyV1Beta1, ClusterBuildStrategyV1Beta1, ClusterBuildStrategyV1Beta1Spec,
 } from '../../imports/shipwright.io';
+import { AppRegistry } from '../common/app-registry';
 import { PropChecks } from '../common/errors';
 import { isDnsLabel } from '../common/names';
 import { SchemaValidation } from '../validation/validator';
@@ -93,7 +94,7 @@ export interface BuildStrategyProps {
   readonly labels?: Record<string, string>;
 }
 
-const registries = new WeakMap<IConstruct, Map<string, BuildStrategy>>();
+const registry = new AppRegistry<BuildStrategy>();
 
 function registryKey(name: string, kind: BuildStrategyKind, namespace?: string): string {
   return kind === BuildStrategyKind.CLUSTER ? `${kind}/${name}` : `${kind}/${namespace ?? ''}/${name}`;
@@ -122,7 +123,7 @@ export class BuildStrategy extends Construct implements IBuildStrategy {
 
   /** The strategy named `name` that the app of `scope` defines, if any. */
   public static tryFind(scope: IConstruct, name: string, kind: BuildStrategyKind = BuildStrategyKind.CLUSTER, namespace?: string): BuildStrategy | undefined {
-    return registries.get(scope.node.root)?.get(registryKey(name, kind, namespace));
+    return registry.get(scope, registryKey(name, kind, namespace));
   }
 
   public readonly strategyName: string;
@@ -153,17 +154,12 @@ export class BuildStrategy extends Construct implements IBuildStrategy {
       }
     }
     const key = registryKey(this.strategyName, this.kind, this.namespace);
-    let registry = registries.get(this.node.root);
-    if (!registry) {
-      registry = new Map();
-      registries.set(this.node.root, registry);
-    }
-    const existing = registry.get(key);
+    const existing = registry.get(this, key);
     if (existing) {
       checks.add('OFN_STRATEGY_DUPLICATE', 'name', props.name, `is already defined by ${existing.node.path}`, 'define each strategy once per app and reference that object');
     }
     if (checks.stop()) return;
-    registry.set(key, this);
+    registry.set(this, key, this);
 
     const metadata = { name: props.name, labels: { 'app.kubernetes.io/managed-by': 'openfunction-constructs', ...props.labels } };
     if (this.kind === BuildStrategyKind.CLUSTER) {

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Component } from '../../imports/dapr.io';
+import { AppRegistry } from '../common/app-registry';
 import { PropChecks } from '../common/errors';
 import { isDnsLabel } from '../common/names';
 import { isObjectName } from '../common/refs';
@@ -96,7 +97,7 @@ export interface DaprComponentProps {
   readonly requiresTopic?: boolean;
 }
 
-const registries = new WeakMap<IConstruct, Map<string, DaprComponent>>();
+const registry = new AppRegistry<DaprComponent>();
 
 /**
  * A Dapr Component (`dapr.io/v1alpha1`). Its `scopes` list exactly the functions that use it
@@ -111,7 +112,7 @@ export class DaprComponent extends Construct implements IDaprComponent {
 
   /** The component named `name` in `namespace` that the app of `scope` defines, if any. */
   public static tryFind(scope: IConstruct, name: string, namespace?: string): DaprComponent | undefined {
-    return registries.get(scope.node.root)?.get(`${namespace ?? ''}/${name}`);
+    return registry.get(scope, `${namespace ?? ''}/${name}`);
   }
 
   public readonly componentName: string;
@@ -149,14 +150,12 @@ export class DaprComponent extends Construct implements IDaprComponent {
       }
     }
     const key = `${this.namespace ?? ''}/${this.componentName}`;
-    let registry = registries.get(this.node.root);
-    if (!registry) registries.set(this.node.root, registry = new Map());
-    const existing = registry.get(key);
+    const existing = registry.get(this, key);
     if (existing) {
       checks.add('OFN_DAPR_DUPLICATE', 'name', this.componentName, `is already the name of ${existing.node.path} in namespace ${this.namespace ?? '(default)'}`, 'give each component in a namespace its own name');
     }
     if (checks.stop()) return;
-    registry.set(key, this);
+    registry.set(this, key, this);
 
     this.apiObject = new Component(this, 'Resource', {
       metadata: { name: this.componentName, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'openfunction-constructs' } },

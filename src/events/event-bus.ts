@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { AppRegistry } from '../common/app-registry';
 import { PropChecks, PropProblem } from '../common/errors';
 import { isDnsLabel } from '../common/names';
 import { DaprComponent } from '../dapr/component';
@@ -87,13 +88,7 @@ export interface IEventBus extends IConstruct {
   trigger(scope: Construct, consumerName: string, topic: string, options?: BusTriggerOptions): DaprTrigger;
 }
 
-const registries = new WeakMap<IConstruct, Map<string, IEventBus>>();
-
-function registry(scope: IConstruct): Map<string, IEventBus> {
-  let r = registries.get(scope.node.root);
-  if (!r) registries.set(scope.node.root, r = new Map());
-  return r;
-}
+const registry = new AppRegistry<IEventBus>();
 
 const busKey = (namespace: string | undefined) => `ns:${namespace ?? ''}`;
 
@@ -115,12 +110,12 @@ abstract class EventBusBase extends Construct implements IEventBus {
       checks.add('OFN_NAME', name === undefined ? 'name (from the construct id)' : 'name', this.busName, 'is not a DNS-1123 label', 'pass name: lower-case letters, digits and "-"');
     }
     checks.addAll(this.backend.validate(), 'backend');
-    const existing = registry(this).get(`${key}/${this.busName}`);
+    const existing = registry.get(this, `${key}/${this.busName}`);
     if (existing) {
       checks.add('OFN_EVENT_DUPLICATE', 'name', this.busName, `is already the name of ${existing.node.path}`, 'give each bus its own name (per namespace; cluster-wide buses per app)');
     }
     if (checks.stop()) return;
-    registry(this).set(`${key}/${this.busName}`, this);
+    registry.set(this, `${key}/${this.busName}`, this);
     SchemaValidation.addTo(Chart.of(this));
   }
 
@@ -202,8 +197,7 @@ export class ClusterEventBus extends EventBusBase {
  */
 export function resolveEventBus(scope: IConstruct, ref: IEventBus | string, namespace: string | undefined, prop = 'bus'): { bus?: IEventBus; problem?: PropProblem } {
   if (typeof ref === 'string') {
-    const r = registry(scope);
-    const bus = r.get(`${busKey(namespace)}/${ref}`) ?? r.get(`cluster/${ref}`);
+    const bus = registry.get(scope, `${busKey(namespace)}/${ref}`) ?? registry.get(scope, `cluster/${ref}`);
     if (bus) return { bus };
     return {
       problem: {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { SubscriptionV2Alpha1 } from '../../imports/dapr.io';
+import { AppRegistry } from '../common/app-registry';
 import { PropChecks } from '../common/errors';
 import { isDnsLabel } from '../common/names';
 import { DaprComponent } from '../dapr/component';
@@ -52,7 +53,7 @@ export interface EventSourceProps {
   readonly handler?: EventHandlerOptions;
 }
 
-const registries = new WeakMap<IConstruct, Map<string, EventSource>>();
+const registry = new AppRegistry<EventSource>();
 
 /**
  * An event source (OpenFunction's `EventSource`): Kafka topics, schedules, Redis streams and MQTT
@@ -67,7 +68,7 @@ const registries = new WeakMap<IConstruct, Map<string, EventSource>>();
 export class EventSource extends Construct {
   /** The source named `name` in `namespace` that the app of `scope` defines, if any. */
   public static tryFind(scope: IConstruct, name: string, namespace?: string): EventSource | undefined {
-    return registries.get(scope.node.root)?.get(`${namespace ?? ''}/${name}`);
+    return registry.get(scope, `${namespace ?? ''}/${name}`);
   }
 
   /** The source's name. */
@@ -133,13 +134,11 @@ export class EventSource extends Construct {
       checks.add('OFN_EVENT_DESTINATION', 'sink', undefined, 'is required when the source publishes to no bus: its events would go nowhere', 'give sink: EventSink.from...(...), bus, or both');
     }
     checks.addAll(handlerProblems(props.handler), 'handler');
-    let registry = registries.get(this.node.root);
-    if (!registry) registries.set(this.node.root, registry = new Map());
     const key = `${this.namespace ?? ''}/${this.sourceName}`;
-    const existing = registry.get(key);
+    const existing = registry.get(this, key);
     if (existing) checks.add('OFN_EVENT_DUPLICATE', 'name', this.sourceName, `is already the name of ${existing.node.path} in namespace ${this.namespace ?? '(default)'}`, 'give each event source in a namespace its own name');
     if (checks.stop()) return;
-    registry.set(key, this);
+    registry.set(this, key, this);
 
     let sinkBinding: DaprComponent | undefined;
     const sinkOutput = (): DaprOutput | undefined => {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { SubscriptionV2Alpha1 } from '../../imports/dapr.io';
+import { AppRegistry } from '../common/app-registry';
 import { PropChecks } from '../common/errors';
 import { isDnsLabel } from '../common/names';
 import { DaprComponent } from '../dapr/component';
@@ -89,7 +90,7 @@ export interface TriggerProps {
   readonly handler?: EventHandlerOptions;
 }
 
-const registries = new WeakMap<IConstruct, Map<string, Trigger>>();
+const registry = new AppRegistry<Trigger>();
 const TOPIC = /^[A-Za-z0-9._-]+$/;
 
 /**
@@ -231,13 +232,11 @@ export class Trigger extends Construct {
       }
     }
     checks.addAll(handlerProblems(props.handler), 'handler');
-    let registry = registries.get(this.node.root);
-    if (!registry) registries.set(this.node.root, registry = new Map());
     const key = `${this.namespace ?? ''}/${this.triggerName}`;
-    const existing = registry.get(key);
+    const existing = registry.get(this, key);
     if (existing) checks.add('OFN_EVENT_DUPLICATE', 'name', this.triggerName, `is already the name of ${existing.node.path} in namespace ${this.namespace ?? '(default)'}`, 'give each trigger in a namespace its own name');
     if (checks.stop()) return;
-    registry.set(key, this);
+    registry.set(this, key, this);
     this.bus = bus!;
     const labels = { 'openfunction.io/trigger': this.triggerName };
 
