@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { App, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { throwIfInvalid } from '../common/errors';
+import { throwIfInvalid, validationProblems } from '../common/errors';
 import { Function } from '../function/function';
 import { convert, parseDocuments } from '../migrate/convert';
 import { MigrationError } from '../migrate/reader';
@@ -111,8 +111,7 @@ function convertCommand(args: string[], outdir: string | undefined, io: CliIo): 
     if (io.progress && inputs.length > 1) io.err(`[${i + 1}/${inputs.length}] ${input.name}\n`);
     try {
       const result = convert(parseDocuments(input.text(), input.name));
-      const problems: string[] = [];
-      for (const c of result.app.node.findAll()) problems.push(...c.node.validate());
+      const problems = validationProblems(result.app);
       if (problems.length) throw new Error(problems.join('\n'));
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
       const yaml = Yaml.stringify(...result.app.charts.flatMap((c) => chartObjects(c)));

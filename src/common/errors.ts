@@ -110,12 +110,16 @@ export class PropChecks {
   }
 }
 
+/** The problems the validations of every construct below `scope` report, as synth runs them. */
+export function validationProblems(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.validate());
+}
+
 /**
  * Runs the validations of every construct below `scope`, as synth does, and throws one error
  * listing all their problems (the problems of every construct with bad props among them).
  */
 export function throwIfInvalid(scope: IConstruct): void {
-  const errors: string[] = [];
-  for (const c of scope.node.findAll()) errors.push(...c.node.validate());
+  const errors = validationProblems(scope);
   if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }

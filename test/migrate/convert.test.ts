@@ -1,13 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { chartObjects, convert, MigrationError, parseDocuments, SchemaValidator } from '../../src';
+import { chartObjects, convert, MigrationError, parseDocuments, SchemaValidator, validationProblems } from '../../src';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'openfunction');
 function convertFile(file: string) {
   const result = convert(parseDocuments(fs.readFileSync(path.join(DIR, file), 'utf8'), file));
-  const problems: string[] = [];
-  for (const c of result.app.node.findAll()) problems.push(...c.node.validate());
-  expect(problems).toEqual([]);
+  expect(validationProblems(result.app)).toEqual([]);
   const objects = result.app.charts.flatMap((c) => chartObjects(c)) as any[];
   expect(SchemaValidator.default.validateObjects(objects).map(String)).toEqual([]);
   return { ...result, objects, find: (kind: string) => objects.filter((o) => o.kind === kind) };

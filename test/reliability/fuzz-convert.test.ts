@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { dump } from 'js-yaml';
-import { chartObjects, convert, MigrationError, parseDocuments, SchemaValidator } from '../../src';
+import { chartObjects, convert, MigrationError, parseDocuments, SchemaValidator, validationProblems } from '../../src';
 
 // Random OpenFunction Function documents through the converter: a schema-valid app or a
 // MigrationError naming file, document and field, never anything else. Seeded and bounded.
@@ -52,8 +52,7 @@ test(`${RUNS} random OpenFunction Functions convert to valid objects or to error
     const text = docs.map((d) => dump(JSON.parse(JSON.stringify(d)))).join('---\n');
     try {
       const result = convert(parseDocuments(text, 'fuzz.yaml'));
-      const problems: string[] = [];
-      for (const c of result.app.node.findAll()) problems.push(...c.node.validate());
+      const problems = validationProblems(result.app);
       if (problems.length) throw new Error(`synth problems after a successful conversion: ${problems.join('; ')}`);
       const objects = result.app.charts.flatMap((c) => chartObjects(c));
       const schema = SchemaValidator.default.validateObjects(objects);

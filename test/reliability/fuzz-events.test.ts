@@ -3,7 +3,7 @@ import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { load } from 'js-yaml';
 import {
   chartObjects, DaprComponents, ERROR_CODES, EventBus, EventBusBackend, EventSink, EventSource, Function, FunctionSource, PropValidationError, SchemaValidator,
-  Serving, SourceEvent, Trigger,
+  Serving, SourceEvent, Trigger, validationProblems,
 } from '../../src';
 
 // Seeded and bounded, like the function fuzz: random event sources, buses, sinks and triggers
@@ -107,7 +107,7 @@ test(`${RUNS} random event sources, buses, sinks and triggers synthesize valid o
       rejected++;
       return;
     }
-    const problems = app.node.findAll().flatMap((n) => n.node.validate());
+    const problems = validationProblems(app);
     if (problems.length) {
       for (const p of problems) record(/\[(OFN_[A-Z_0-9]+)\]$/.exec(p)?.[1], p);
       rejected++;

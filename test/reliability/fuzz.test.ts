@@ -1,9 +1,9 @@
 import * as fc from 'fast-check';
-import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
+import { Chart, Duration, Testing, Yaml } from 'cdk8s';
 import { load } from 'js-yaml';
 import {
   Builder, chartObjects, DaprComponents, ERROR_CODES, Function, FunctionGateway, FunctionProps, FunctionSource, KnativeMetric, PropValidationError,
-  RevisionWatcher, SchemaValidator, Serving, StandardBuildStrategies, Tracing, Traffic,
+  RevisionWatcher, SchemaValidator, Serving, StandardBuildStrategies, Tracing, Traffic, validationProblems,
 } from '../../src';
 
 // Seeded and bounded: the same 1,200 configurations on every run. FUZZ_RUNS raises it for a nightly run.
@@ -95,12 +95,6 @@ function build(c: Config) {
   return { app, chart, construct: () => new Function(chart, 'fn', props) };
 }
 
-function synthProblems(app: App): string[] {
-  const problems: string[] = [];
-  for (const c of app.node.findAll()) problems.push(...c.node.validate());
-  return problems;
-}
-
 test(`${RUNS} random function configurations synthesize valid objects or fail with catalogued errors`, () => {
   let valid = 0;
   let rejected = 0;
@@ -118,7 +112,7 @@ test(`${RUNS} random function configurations synthesize valid objects or fail wi
       rejected++;
       return;
     }
-    const problems = synthProblems(app);
+    const problems = validationProblems(app);
     if (problems.length) {
       // Prop problems are collected for synth, as are synth-time validations (strategy
       // existence); every one carries a catalogued code, and schema problems never may appear.
